@@ -1,0 +1,189 @@
+"""All portal content, read, validated and cross-referenced.
+
+References are resolved in one pass over each type (no quadratic
+cross-referencing): a deputy learns its suggestions as the suggestions are
+resolved, a station its deputies as the deputies are resolved.
+"""
+
+import datetime
+import difflib
+import os
+from pathlib import Path
+
+from .models import Deputy, ReceptionDay, Station, Suggestion, Unit
+from .problems import Problems
+from .source import Renderer, read_source
+
+TYPES = (("stations", Station), ("units", Unit), ("deputies", Deputy),
+         ("reception", ReceptionDay), ("suggestions", Suggestion))
+
+
+def portal_today(settings):
+    """The build's idea of today: PORTAL_TODAY (environment, then settings),
+    otherwise the current date in the site's time zone."""
+    fixed = os.environ.get("PORTAL_TODAY") or settings.get("PORTAL_TODAY")
+    if fixed:
+        return fixed if isinstance(fixed, datetime.date) else datetime.date.fromisoformat(str(fixed))
+    from zoneinfo import ZoneInfo
+    return datetime.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Asia/Shanghai")).date()
+
+
+def source_files(root):
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*.md") if not any(part.startswith(".") for part in p.parts))
+
+
+class Catalog:
+    def __init__(self, settings, context=None, today=None):
+        self.settings = settings
+        self.context = context if context is not None else {}
+        self.today = today or portal_today(settings)
+        self.content_path = Path(settings["PATH"])
+        self.problems = Problems()
+        self.deputies, self.stations, self.units = {}, {}, {}
+        self.reception, self.suggestions = {}, {}
+
+    def load(self):
+        renderer = Renderer(self.settings)
+        for key, cls in TYPES:
+            root = self.content_path / self.settings["PORTAL_DIRS"][key]
+            registry = getattr(self, key)
+            for path in source_files(root):
+                source = read_source(path, renderer)
+                try:
+                    obj = cls.from_source(source, self.problems, self.settings, self.context, self.today)
+                except Exception as err:  # a value we failed to anticipate: still name the file
+                    self.problems.add(path, "-", f"无法读取：{err}", f"cannot read: {err!r}")
+                    continue
+                if obj.slug in registry:
+                    field = "code" if key == "suggestions" else "id"
+                    first = registry[obj.slug].source_path
+                    self.problems.add(path, field, f"“{obj.slug}”与 {first} 重复",
+                                      f"{obj.slug!r} duplicates {first}")
+                elif obj.slug:
+                    registry[obj.slug] = obj
+        self._resolve()
+        return self
+
+    # -- references -------------------------------------------------------
+
+    def _ref(self, obj, field, registry, ident, label_zh, label_en):
+        target = registry.get(ident)
+        if target is None:
+            near = difflib.get_close_matches(ident, list(registry), n=3)
+            hint_zh = f"；相近的有：{'、'.join(near)}" if near else ""
+            hint_en = f"; similar: {', '.join(near)}" if near else ""
+            self.problems.add(obj.source_path, field, f"找不到{label_zh}“{ident}”{hint_zh}",
+                              f"unknown {label_en} {ident!r}{hint_en}")
+        return target
+
+    def _refs(self, obj, field, registry, idents, label_zh, label_en):
+        found = (self._ref(obj, field, registry, i, label_zh, label_en) for i in idents)
+        return [t for t in found if t is not None]
+
+    def _resolve(self):
+        for station in self.stations.values():
+            station.deputies, station.occasions = [], []
+        for unit in self.units.values():
+            unit.suggestions = []
+        for deputy in self.deputies.values():
+            deputy.station = self._ref(deputy, "station", self.stations, deputy.station_id, "联络站", "station")
+            deputy.occasions, deputy.led, deputy.cosigned, deputy.addressed = [], [], [], []
+            if deputy.station:
+                deputy.station.deputies.append(deputy)
+        self.occasions = []
+        for schedule in self.reception.values():
+            schedule.station = self._ref(schedule, "station", self.stations, schedule.station_id,
+                                         "联络站", "station")
+            field = "rota" if schedule.rota else "deputies"
+            for occasion in schedule.occasions:
+                occasion.deputies = self._refs(schedule, field, self.deputies, occasion.deputy_ids,
+                                               "代表", "deputy")
+                for deputy in occasion.deputies:
+                    deputy.occasions.append(occasion)
+                if schedule.station:
+                    schedule.station.occasions.append(occasion)
+                self.occasions.append(occasion)
+        self.occasions.sort(key=lambda o: o.sort_key)
+        for obj in self.deputies.values():
+            obj.occasions.sort(key=lambda o: o.sort_key)
+        for obj in self.stations.values():
+            obj.occasions.sort(key=lambda o: o.sort_key)
+        for s in self.suggestions.values():
+            s.duplicates = []
+        for s in self.suggestions.values():
+            self._resolve_suggestion(s)
+        # Reported once per unknown ID, in file order.
+        self._dedupe_problems()
+
+    def _resolve_suggestion(self, s):
+        s.lead = self._ref(s, "lead", self.deputies, s.lead_id, "代表", "deputy") if s.lead_id else None
+        s.cosigners = self._refs(s, "cosigners", self.deputies, s.cosigner_ids, "代表", "deputy")
+        s.addressed_to = self._refs(s, "addressed", self.deputies, s.addressed_ids, "代表", "deputy")
+        s.station = (self._ref(s, "station", self.stations, s.station_id, "联络站", "station")
+                     if s.station_id else None)
+        s.lead_unit = (self._ref(s, "lead_unit", self.units, s.lead_unit_id, "承办单位", "handling unit")
+                       if s.lead_unit_id else None)
+        s.assist_units = self._refs(s, "assist_units", self.units, s.assist_unit_ids,
+                                    "承办单位", "handling unit")
+        s.merged_into = None
+        if s.merged_into_code:
+            s.merged_into = self._ref(s, "merged_into", self.suggestions, s.merged_into_code,
+                                      "意见建议", "suggestion")
+        s.occasion = None
+        if s.reception_ref:
+            s.occasion = self._resolve_occasion(s)
+        if s.merged_into:
+            s.merged_into.duplicates.append(s)
+        if s.lead:
+            s.lead.led.append(s)
+        for deputy in s.cosigners:
+            deputy.cosigned.append(s)
+        for deputy in s.addressed_to:
+            deputy.addressed.append(s)
+        for unit in ([s.lead_unit] if s.lead_unit else []) + s.assist_units:
+            unit.suggestions.append(s)
+        if s.occasion:
+            s.occasion.suggestions.append(s)
+
+    def _resolve_occasion(self, s):
+        parts = s.reception_ref.split()
+        day = None
+        if len(parts) == 2:
+            try:
+                day = datetime.date.fromisoformat(parts[1])
+            except ValueError:
+                pass
+        if day is None:
+            self.problems.add(s.source_path, "reception", f"“{s.reception_ref}”格式不对，应为“接待日编号 YYYY-MM-DD”",
+                              f"{s.reception_ref!r} should be '<reception id> YYYY-MM-DD'")
+            return None
+        schedule = self._ref(s, "reception", self.reception, parts[0], "接待日", "reception day")
+        if schedule is None:
+            return None
+        for occasion in schedule.occasions:
+            if day in (occasion.date, occasion.original_date) and not occasion.cancelled:
+                return occasion
+        self.problems.add(s.source_path, "reception", f"接待日“{parts[0]}”在 {day} 没有举行",
+                          f"reception day {parts[0]!r} was not held on {day}")
+        return None
+
+    def _dedupe_problems(self):
+        seen, unique = set(), Problems()
+        for p in self.problems:
+            key = str(p)
+            if key not in seen:
+                seen.add(key)
+                unique.append(p)
+        self.problems[:] = unique
+
+    # -- views the pages share --------------------------------------------
+
+    def upcoming(self, days):
+        last = self.today + datetime.timedelta(days=days)
+        return [o for o in self.occasions if self.today <= o.date <= last]
+
+    def published_suggestions(self):
+        """Newest first by received date, then code (stable)."""
+        return sorted(self.suggestions.values(), key=lambda s: (s.received, s.code), reverse=True)

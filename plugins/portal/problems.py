@@ -1,0 +1,43 @@
+"""Content problems: what staff see when a file is wrong.
+
+Every problem names the file, the field and what is expected, in Chinese
+and English. Problems are collected rather than raised one at a time, so a
+single run lists everything that needs fixing.
+"""
+
+
+class Problem:
+    __slots__ = ("path", "field", "zh", "en")
+
+    def __init__(self, path, field, zh, en):
+        self.path, self.field, self.zh, self.en = str(path), field, zh, en
+
+    def __str__(self):
+        return f"{self.path}: {self.field}: {self.zh} / {self.en}"
+
+    def __repr__(self):
+        return f"Problem({str(self)!r})"
+
+
+class ContentError(Exception):
+    """The content cannot be built; carries every problem found."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self):
+        lines = [f"内容有 {len(self.problems)} 处问题 / {len(self.problems)} problem(s) in the content:"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class Problems(list):
+    """A list of Problem with a convenience adder."""
+
+    def add(self, path, field, zh, en):
+        self.append(Problem(path, field, zh, en))
+
+    def raise_if_any(self):
+        if self:
+            raise ContentError(sorted(self, key=lambda p: (p.path, p.field)))

@@ -1,0 +1,102 @@
+"""Reading a content file: a Pelican-style metadata header and a Markdown body.
+
+The header is ``key: value`` lines up to the first blank line; a line
+indented by whitespace continues the previous key (one list item per line).
+This is the format of Pelican's Markdown reader, so the files look like any
+other Pelican content. We read them ourselves because a suggestion's body
+has sections (the opinion, ``## 答复``, ``## 二次答复``) rendered separately,
+and because one cheap function per file is easy to cache and parallelise.
+"""
+
+import hashlib
+import re
+
+import markdown
+
+_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*[:：]\s*(.*)$")
+_SECTION = re.compile(r"^##[ \t]*(答复|二次答复)[ \t]*#*[ \t]*$", re.M)
+SECTION_NAMES = {"答复": "reply", "二次答复": "second_reply"}
+
+
+class SourceFile:
+    """One parsed file: ``meta`` maps lower-case keys to a string (one line)
+    or a list of strings (continuation lines); ``sections`` maps ``body``,
+    ``reply``, ``second_reply`` to rendered HTML."""
+
+    __slots__ = ("path", "meta", "sections", "digest", "header_errors")
+
+    def __init__(self, path, meta, sections, digest, header_errors):
+        self.path = path
+        self.meta = meta
+        self.sections = sections
+        self.digest = digest
+        self.header_errors = header_errors
+
+
+def split_header(text):
+    """Return (meta, body, errors) for the text of a file."""
+    meta, errors = {}, []
+    lines = text.split("\n")
+    key = None
+    i = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            break
+        if line[:1] in (" ", "\t"):
+            if key is None:
+                errors.append((i + 1, line.strip()))
+                continue
+            value = meta[key]
+            items = value if isinstance(value, list) else ([value] if value else [])
+            items.append(line.strip())
+            meta[key] = items
+            continue
+        match = _KEY.match(line)
+        if not match:
+            errors.append((i + 1, line.strip()))
+            key = None
+            continue
+        key = match.group(1).lower()
+        if key in meta:
+            errors.append((i + 1, f"{key}（重复 / duplicate）"))
+        meta[key] = match.group(2).strip()
+    else:
+        i = len(lines)
+    body = "\n".join(lines[i + 1:])
+    return meta, body, errors
+
+
+def split_sections(body):
+    parts = {"body": body}
+    matches = list(_SECTION.finditer(body))
+    if matches:
+        parts["body"] = body[:matches[0].start()]
+        for match, following in zip(matches, matches[1:] + [None]):
+            end = following.start() if following else len(body)
+            parts[SECTION_NAMES[match.group(1)]] = body[match.end():end]
+    return parts
+
+
+class Renderer:
+    """Markdown to HTML with the site's MARKDOWN settings."""
+
+    def __init__(self, settings):
+        config = dict(settings.get("MARKDOWN") or {})
+        ext_configs = config.pop("extension_configs", {})
+        config.pop("extensions", None)
+        self._md = markdown.Markdown(
+            extensions=list(ext_configs), extension_configs=ext_configs, **config)
+
+    def __call__(self, text):
+        text = text.strip()
+        if not text:
+            return ""
+        return self._md.reset().convert(text)
+
+
+def read_source(path, renderer):
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    meta, body, errors = split_header(text)
+    sections = {name: renderer(part) for name, part in split_sections(body).items()}
+    return SourceFile(path, meta, sections, hashlib.sha256(raw).hexdigest(), errors)

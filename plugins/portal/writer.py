@@ -1,0 +1,68 @@
+"""The one place that writes the portal's output files.
+
+Every page goes through ``SiteWriter.page`` (or ``file`` for data), which
+is told the page's inputs: the content objects it shows. A file is written
+only when its bytes change, so an unchanged page keeps its modification
+time and a deploy uploads only what changed. Files that an earlier build
+wrote and this one did not are removed (the list is kept in the cache
+directory, outside the output).
+"""
+
+import json
+import os
+from pathlib import Path
+
+
+class SiteWriter:
+    def __init__(self, output_path, get_template, base_context, manifest_path):
+        self.output = Path(output_path)
+        self.get_template = get_template
+        self.base = base_context
+        self.manifest_path = Path(manifest_path)
+        self.produced = {}
+        self.written = 0
+        self.unchanged = 0
+
+    @staticmethod
+    def url_of(save_as):
+        return save_as[: -len("index.html")] if save_as.endswith("index.html") else save_as
+
+    def page(self, save_as, template, inputs=(), **context):
+        local = dict(self.base)
+        local.update(context, page_url=self.url_of(save_as), output_file=save_as)
+        html = self.get_template(template).render(local)
+        self.file(save_as, html.encode("utf-8"), inputs)
+
+    def file(self, save_as, data, inputs=()):
+        if save_as in self.produced:
+            raise ValueError(f"two pages want to be written to {save_as}")
+        self.produced[save_as] = sorted({getattr(i, "digest", str(i)) for i in inputs})
+        path = self.output / save_as
+        try:
+            if path.read_bytes() == data:
+                self.unchanged += 1
+                return
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.written += 1
+
+    def finish(self):
+        """Remove files an earlier build produced that this one did not."""
+        try:
+            previous = json.loads(self.manifest_path.read_text("utf-8"))["files"]
+        except (FileNotFoundError, ValueError, KeyError):
+            previous = []
+        removed = 0
+        for save_as in previous:
+            if save_as not in self.produced:
+                try:
+                    (self.output / save_as).unlink()
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        self.manifest_path.write_text(json.dumps({"files": sorted(self.produced)}, ensure_ascii=False), "utf-8")
+        return removed

@@ -1,0 +1,61 @@
+"""Building and checking the site from Python (used by tasks.py and tests).
+
+Pelican's own command line logs an unexpected exception with a traceback;
+these functions turn content problems into the plain report staff need.
+"""
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _plugin():
+    # The plugin lives in plugins/ (Pelican's PLUGIN_PATHS); make it importable
+    # for direct use (check, tests) too.
+    if str(ROOT / "plugins") not in sys.path:
+        sys.path.insert(0, str(ROOT / "plugins"))
+    import portal
+    return portal
+
+
+def load_settings(settings_file=None, **overrides):
+    from pelican.settings import read_settings
+    override = {k.upper(): v for k, v in overrides.items() if v is not None}
+    for key in ("PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME"):
+        if key in override:
+            override[key] = str(Path(override[key]).resolve())
+    settings = read_settings(str(settings_file or ROOT / "pelicanconf.py"), override=override)
+    portal = _plugin()
+    from portal.generator import default_settings
+    for key, value in default_settings().items():
+        settings.setdefault(key, value)
+    del portal
+    return settings
+
+
+def content_error():
+    _plugin()
+    from portal.problems import ContentError
+    return ContentError
+
+
+def build(settings_file=None, **overrides):
+    """Build the site; raise ContentError listing every content problem."""
+    from pelican import Pelican
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    settings = load_settings(settings_file, **overrides)
+    pelican = Pelican(settings)
+    pelican.run()
+    return settings
+
+
+def check(settings_file=None, **overrides):
+    """Validate every content file without writing anything; return problems."""
+    _plugin()
+    from portal.catalog import Catalog
+    from portal.pages import check_pelican_content
+    settings = load_settings(settings_file, **overrides)
+    catalog = Catalog(settings).load()
+    return list(catalog.problems) + check_pelican_content(settings)

@@ -1,0 +1,46 @@
+"""Staff and developer commands: `invoke --list` shows them all."""
+
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+
+def _report_and_exit(problems):
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    raise Exit(f"共 {len(problems)} 处问题 / {len(problems)} problem(s).", code=1)
+
+
+@task(help={"production": "use publishconf.py (the public site's settings)",
+            "output": "output directory (default: output/)",
+            "content": "content directory (default: content/)"})
+def build(c, production=False, output=None, content=None):
+    """Build the site into output/."""
+    from portal_tools import site
+    settings_file = ROOT / ("publishconf.py" if production else "pelicanconf.py")
+    try:
+        site.build(settings_file, output_path=output, path=content)
+    except site.content_error() as err:
+        _report_and_exit(err.problems)
+    print(f"网站已生成 / site built: {output or 'output/'}")
+
+
+@task(help={"path": "content directory to check (default: content/)"})
+def check(c, path=None):
+    """Check every content file; list each problem as file: field: message."""
+    from portal_tools import site
+    problems = site.check(path=path)
+    if problems:
+        _report_and_exit(problems)
+    print("内容检查通过 / content OK")
+
+
+@task(help={"port": "port to serve on (default 8000)", "host": "address (default 127.0.0.1)"})
+def up(c, port=8000, host="127.0.0.1"):
+    """Build and serve the portal on http://127.0.0.1:8000/, rebuilding on changes."""
+    from portal_tools import serve
+    serve.run(host=host, port=int(port))
