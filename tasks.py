@@ -44,3 +44,25 @@ def up(c, port=8000, host="127.0.0.1"):
     """Build and serve the portal on http://127.0.0.1:8000/, rebuilding on changes."""
     from portal_tools import serve
     serve.run(host=host, port=int(port))
+
+
+def _ensure_browser(c):
+    """Browser tests drive Debian's Chromium; install it (and CJK fonts) when missing."""
+    import shutil
+    if shutil.which("chromium") and Path("/usr/share/fonts/opentype/noto").exists():
+        return
+    sudo = "" if _is_root() else "sudo "
+    c.run(f"{sudo}apt-get update -qq", hide=True)
+    c.run(f"{sudo}apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk", hide=True)
+
+
+def _is_root():
+    import os
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@task(help={"args": "extra pytest arguments, e.g. -k deputies"})
+def test(c, args=""):
+    """Run the whole test suite (installs the headless browser if missing)."""
+    _ensure_browser(c)
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)

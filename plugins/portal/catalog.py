@@ -69,11 +69,16 @@ class Catalog:
     # -- references -------------------------------------------------------
 
     def _ref(self, obj, field, registry, ident, label_zh, label_en):
+        if ident is None:
+            return None  # missing: already reported by the field check
         target = registry.get(ident)
         if target is None:
-            near = difflib.get_close_matches(ident, list(registry), n=3)
-            hint_zh = f"；相近的有：{'、'.join(near)}" if near else ""
-            hint_en = f"; similar: {', '.join(near)}" if near else ""
+            # Name the likely intended IDs, or all of them when there are few.
+            near = difflib.get_close_matches(ident, list(registry), n=3, cutoff=0.5)
+            if not near and len(registry) <= 8:
+                near = sorted(registry)
+            hint_zh = f"；可选：{'、'.join(near)}" if near else ""
+            hint_en = f"; expected e.g. {', '.join(near)}" if near else ""
             self.problems.add(obj.source_path, field, f"找不到{label_zh}“{ident}”{hint_zh}",
                               f"unknown {label_en} {ident!r}{hint_en}")
         return target

@@ -5,12 +5,23 @@ and English. Problems are collected rather than raised one at a time, so a
 single run lists everything that needs fixing.
 """
 
+from pathlib import Path
+
+
+def _shown(path):
+    """Paths relative to the working directory read best (content/deputies/…)."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
 
 class Problem:
     __slots__ = ("path", "field", "zh", "en")
 
     def __init__(self, path, field, zh, en):
-        self.path, self.field, self.zh, self.en = str(path), field, zh, en
+        self.path, self.field, self.zh, self.en = _shown(path), field, zh, en
 
     def __str__(self):
         return f"{self.path}: {self.field}: {self.zh} / {self.en}"
