@@ -31,7 +31,23 @@ def write_all(site, cat):
     unit_pages(site, cat, today)
     reception_pages(site, cat, today)
     suggestion_pages(site, cat, suggestions, settings, today)
+    submit_pages(site, cat)
     site.page("404.html", "404")
+
+
+def submit_pages(site, cat):
+    """The form, once general and once per deputy and station with that
+    target preselected (a static page cannot read the query string without
+    JavaScript)."""
+    deputies = sorted(cat.deputies.values(), key=lambda d: (d.group, d.slug))
+    stations = sorted(cat.stations.values(), key=lambda s: s.slug)
+    common = dict(deputy_groups=_by(deputies, lambda d: d.group), stations=stations)
+    inputs = [*deputies, *stations]
+    site.page("submit/index.html", "submit", inputs=inputs, target=None, **common)
+    for kind, items in (("deputy", deputies), ("station", stations)):
+        for obj in items:
+            site.page(f"submit/{kind}/{obj.slug}/index.html", "submit", inputs=inputs,
+                      target=obj, target_key=f"{kind}:{obj.slug}", **common)
 
 
 def home(site, cat, suggestions):
