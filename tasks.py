@@ -39,11 +39,13 @@ def check(c, path=None):
     print("内容检查通过 / content OK")
 
 
-@task(help={"port": "port to serve on (default 8000)", "host": "address (default 127.0.0.1)"})
-def up(c, port=8000, host="127.0.0.1"):
+@task(help={"port": "port to serve on (default 8000)", "host": "address (default 127.0.0.1)",
+            "content": "content directory (default: content/)",
+            "output": "output directory (default: output/)"})
+def up(c, port=8000, host="127.0.0.1", content=None, output=None):
     """Build and serve the portal on http://127.0.0.1:8000/, rebuilding on changes."""
     from portal_tools import serve
-    serve.run(host=host, port=int(port))
+    serve.run(host=host, port=int(port), content=content, output=output)
 
 
 def _ensure_browser(c):

@@ -4,6 +4,7 @@ import functools
 import http.server
 import threading
 import time
+from pathlib import Path
 
 from . import site
 
@@ -30,10 +31,19 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
         pass  # quiet: the console is for build reports
 
 
-def rebuild(output):
+def build_options(content=None, output=None):
+    """(output directory, site.build options) for serving ``content``."""
+    target = Path(output).resolve() if output else site.ROOT / "output"
+    options = {"output_path": target} if output else {}
+    if content:
+        options["path"] = Path(content).resolve()
+    return target, options
+
+
+def rebuild(output, **options):
     started = time.perf_counter()
     try:
-        site.build(output_path=output)
+        site.build(**{"output_path": output, **options})
     except site.content_error() as err:
         print(err.report(), flush=True)
         print("网站未更新，请修改后保存 / site not updated: fix the files above", flush=True)
@@ -42,11 +52,13 @@ def rebuild(output):
     return True
 
 
-def watch(output, stop):
+def watch(output, stop, **options):
     from watchfiles import watch as watch_changes
-    paths = [str(site.ROOT / p) for p in WATCHED if (site.ROOT / p).exists()]
+    roots = [Path(options["path"]) if p == "content" and "path" in options else site.ROOT / p
+             for p in WATCHED]
+    paths = [str(p) for p in roots if p.exists()]
     for _changes in watch_changes(*paths, stop_event=stop, debounce=300):
-        rebuild(output)
+        rebuild(output, **options)
 
 
 def make_server(host, port, output):
@@ -54,12 +66,13 @@ def make_server(host, port, output):
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def run(host="127.0.0.1", port=8000):
-    output = site.ROOT / "output"
-    if not rebuild(output) and not (output / "index.html").exists():
+def run(host="127.0.0.1", port=8000, content=None, output=None):
+    """Serve ``output`` (default output/) built from ``content`` (default content/)."""
+    output, options = build_options(content, output)
+    if not rebuild(output, **options) and not (output / "index.html").exists():
         print("首次生成失败，修改后将自动重试 / first build failed; watching for fixes", flush=True)
     stop = threading.Event()
-    threading.Thread(target=watch, args=(output, stop), daemon=True).start()
+    threading.Thread(target=watch, args=(output, stop), kwargs=options, daemon=True).start()
     server = make_server(host, port, output)
     print(f"门户已启动 / portal running: http://{host}:{port}/  (Ctrl-C 停止)", flush=True)
     try:

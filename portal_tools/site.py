@@ -41,11 +41,26 @@ def content_error():
     return ContentError
 
 
+def _isolated(overrides):
+    """Another output keeps its writer manifest next to it (not in the
+    repository's cache/), and other content does not overwrite the intake
+    function's site data, which describes the real content."""
+    overrides = dict(overrides)
+    output = overrides.get("output_path")
+    if output and not overrides.get("cache_path"):
+        target = Path(output).resolve()
+        overrides["cache_path"] = target.with_name(target.name + "-cache")
+    content = overrides.get("path")
+    if content and Path(content).resolve() != (ROOT / "content").resolve():
+        overrides.setdefault("portal_intake_data", "")
+    return overrides
+
+
 def build(settings_file=None, **overrides):
     """Build the site; raise ContentError listing every content problem."""
     from pelican import Pelican
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    settings = load_settings(settings_file, **overrides)
+    settings = load_settings(settings_file, **_isolated(overrides))
     pelican = Pelican(settings)
     pelican.run()
     return settings

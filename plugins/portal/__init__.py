@@ -4,6 +4,7 @@ from pelican import signals
 
 from . import filters
 from .generator import PortalGenerator, default_settings
+from .writer import PelicanWriter
 
 
 def _initialized(pelican):
@@ -11,12 +12,23 @@ def _initialized(pelican):
         pelican.settings.setdefault(key, value)
     # Every generator's Jinja environment (news and pages too) gets the filters.
     pelican.settings["JINJA_FILTERS"] = {**filters.FILTERS, **pelican.settings.get("JINJA_FILTERS", {})}
+    # A rebuild leaves unchanged files untouched: the portal's writer copies
+    # the theme's static files (Pelican would copy them every time), and
+    # content static files (photos) are copied only when newer.
+    pelican.settings["PORTAL_THEME_STATIC_PATHS"] = pelican.settings.get("THEME_STATIC_PATHS", [])
+    pelican.settings["THEME_STATIC_PATHS"] = []
+    pelican.settings["STATIC_CHECK_IF_MODIFIED"] = True
 
 
 def _get_generators(pelican):
     return PortalGenerator
 
 
+def _get_writer(pelican):
+    return PelicanWriter
+
+
 def register():
     signals.initialized.connect(_initialized)
     signals.get_generators.connect(_get_generators)
+    signals.get_writer.connect(_get_writer)

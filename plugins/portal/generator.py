@@ -46,6 +46,8 @@ class PortalGenerator(Generator):
         self.site = SiteWriter(self.output_path, self.get_template, self.context,
                                cache / "portal-manifest.json")
         views.write_all(self.site, self.catalog)
+        for static in self.settings.get("PORTAL_THEME_STATIC_PATHS", []):
+            self.site.copy_tree(Path(self.theme) / static, self.settings["THEME_STATIC_DIR"])
         self.site.finish()
         self.write_intake_data()
 

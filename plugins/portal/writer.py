@@ -8,9 +8,12 @@ wrote and this one did not are removed (the list is kept in the cache
 directory, outside the output).
 """
 
+import io
 import json
 import os
 from pathlib import Path
+
+from pelican.writers import FileOverwriteFailedError, Writer
 
 
 class SiteWriter:
@@ -44,10 +47,18 @@ class SiteWriter:
                 return
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        _replace(path, data)
         self.written += 1
+
+    def copy_tree(self, source, target):
+        """Copy the files under ``source`` (the theme's static files) to
+        ``target`` in the output, through ``file``: unchanged files are
+        left alone and files no longer in the theme are removed."""
+        source = Path(source)
+        if not source.is_dir():
+            return
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            self.file(f"{target}/{path.relative_to(source).as_posix()}", path.read_bytes())
 
     def finish(self):
         """Remove files an earlier build produced that this one did not."""
@@ -66,3 +77,52 @@ class SiteWriter:
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         self.manifest_path.write_text(json.dumps({"files": sorted(self.produced)}, ensure_ascii=False), "utf-8")
         return removed
+
+
+def _replace(path, data):
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class _WriteIfChanged(io.StringIO):
+    """What Pelican's writer writes a page to: on close, the file is
+    replaced only when its bytes differ."""
+
+    def __init__(self, path, encoding):
+        super().__init__()
+        self.path, self.encoding_ = Path(path), encoding
+
+    def close(self):
+        if self.closed:
+            return
+        data = self.getvalue().encode(self.encoding_)
+        super().close()
+        if str(self.path) == os.devnull:
+            return
+        try:
+            if self.path.read_bytes() == data:
+                return
+        except FileNotFoundError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        _replace(self.path, data)
+
+
+class PelicanWriter(Writer):
+    """Pelican's own writer (news and ordinary pages), changed to keep an
+    unchanged file untouched like ``SiteWriter`` does. Same bookkeeping as
+    ``Writer._open_w``; only the final write differs."""
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            filename = os.devnull
+        elif filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already written to it previously')
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _WriteIfChanged(filename, encoding)
