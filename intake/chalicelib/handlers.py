@@ -1,0 +1,144 @@
+"""What the citizen-facing routes do; app.py only maps URLs to these."""
+
+import logging
+
+from . import abuse, runtime, schema, sitedata, submissions, web
+from .queues import QueueUnavailable
+
+log = logging.getLogger("intake")
+QUEUE_RETRY_AFTER = 30
+
+
+def _source_ip(request):
+    try:
+        return (request.context.get("identity") or {}).get("sourceIp")
+    except AttributeError:
+        return None
+
+
+def client_of(request, settings):
+    address = abuse.client_address(request.headers, _source_ip(request), settings.trusted_proxies)
+    return abuse.client_hash(settings.secret, address)
+
+
+def _safe_state(method, *args):
+    """Rate-limit bookkeeping fails open: losing it must not lose a submission."""
+    try:
+        return getattr(runtime.state(), method)(*args)
+    except Exception as exc:
+        log.error("rate-limit state unavailable: %s", type(exc).__name__)
+        return 0 if method == "retry_after" else True
+
+
+def _load_site(settings):
+    try:
+        return sitedata.load(settings.site_data_path)
+    except sitedata.SiteDataMissing as exc:
+        log.error("site data missing: %s", exc)
+        return None
+
+
+def form_token(request):
+    s = runtime.settings()
+    if s.secret is None:
+        return web.json_response(503, {"error": "服务配置不完整，请稍后再试。"},
+                                 {"Retry-After": "300"})
+    return web.json_response(200, {
+        "token": abuse.issue_token(s.secret),
+        "min_age": s.token_min_age, "max_age": s.token_max_age, "pow": s.pow_enabled})
+
+
+def challenge(request):
+    s = runtime.settings()
+    if not s.pow_enabled:
+        return web.json_response(404, {"error": "未启用人机验证。"})
+    if s.secret is None:
+        return web.json_response(503, {"error": "服务配置不完整，请稍后再试。"},
+                                 {"Retry-After": "300"})
+    return web.json_response(200, abuse.create_challenge(s.secret, s.pow_max_number))
+
+
+def health(request):
+    s = runtime.settings()
+    checks = {"site_data": _load_site(s) is not None, "secret": s.secret is not None}
+    ok = all(checks.values())
+    return web.json_response(200 if ok else 503, {"status": "ok" if ok else "degraded",
+                                                  "checks": checks})
+
+
+def preflight(request):
+    from chalice import Response
+    return Response(body="", status_code=204,
+                    headers=web.cors_headers(request, runtime.settings(), preflight=True))
+
+
+def submit(request):
+    s = runtime.settings()
+    kind, fields = web.parse_submission(request)
+    as_html = kind == "form"
+    channel = "web-form" if as_html else "json"
+    site = _load_site(s)
+
+    def fail(status, errors=None, message="", heading="提交未成功", headers=None):
+        if as_html:
+            return web.form_page(status, heading, message, errors or {}, fields, site, s, headers)
+        body = {"errors": errors} if errors else {"error": message}
+        if message and errors:
+            body["error"] = message
+        return web.json_response(status, body, headers)
+
+    if site is None or s.secret is None:
+        return fail(503, message="意见征集服务暂时不可用（系统正在更新），请稍后再试。您填写的内容如下，请先复制保存。",
+                    headers={"Retry-After": "300"})
+    client = client_of(request, s)
+    rate_key = f"web:{client}"
+    if s.rate_limit > 0:
+        wait = _safe_state("retry_after", rate_key, s.rate_limit, s.rate_window)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            return fail(429, message=f"提交次数过多，请约{minutes}分钟后再试。",
+                        headers={"Retry-After": str(wait)})
+
+    def abusive(errors):
+        _safe_state("hit", rate_key, s.rate_window)
+        return fail(400, errors)
+
+    if str(fields.get(abuse.HONEYPOT_FIELD) or "").strip():
+        return abusive({"form": "提交未通过校验，请重新提交。"})
+    token = fields.get(abuse.TOKEN_FIELD)
+    if token:
+        problem = abuse.check_token(s.secret, token, s.token_min_age, s.token_max_age)
+        if problem:
+            return abusive({"form_token": problem})
+    elif kind == "json" and s.require_token_json:
+        return abusive({"form_token": "缺少表单校验信息，请刷新页面后重新提交。"})
+
+    errors = {}
+    try:
+        key = schema.idempotency_key(fields.get("idempotency_key"))
+    except schema.Invalid as exc:
+        key, errors["idempotency_key"] = None, str(exc)
+    payload, field_errors = schema.validate(fields, site)
+    errors.update(field_errors)
+    if errors:
+        return fail(400, errors)
+
+    if s.pow_enabled:
+        solved = abuse.verify_solution(s.secret, fields.get(abuse.POW_FIELD))
+        if not solved or not _safe_state("once", f"pow:{solved}", 3600):
+            return abusive({"altcha": "请完成人机验证后再提交。"})
+
+    try:
+        code = submissions.enqueue(
+            runtime.queue(), s.secret, payload, channel,
+            abuse.user_agent_class(request.headers.get("user-agent")), client,
+            idempotency_key=key)
+    except QueueUnavailable as exc:
+        log.error("queue unavailable: %s", exc)
+        return fail(503, message="系统繁忙，您的意见尚未提交成功，请稍后再试。您填写的内容已保留在下方。",
+                    headers={"Retry-After": str(QUEUE_RETRY_AFTER)})
+    _safe_state("hit", rate_key, s.rate_window)
+
+    if as_html:
+        return web.redirect(f"{s.site_url}/submit/thanks/?code={code}")
+    return web.json_response(202, {"code": code, "track_url": f"{s.site_url}/track/?code={code}"})
