@@ -47,7 +47,8 @@ def _isolated(overrides):
     function's site data, which describes the real content."""
     overrides = dict(overrides)
     output = overrides.get("output_path")
-    if output and not overrides.get("cache_path"):
+    default_output = Path(output or ROOT / "output").resolve() == (ROOT / "output").resolve()
+    if output and not default_output and not overrides.get("cache_path"):
         target = Path(output).resolve()
         overrides["cache_path"] = target.with_name(target.name + "-cache")
     content = overrides.get("path")

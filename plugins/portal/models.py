@@ -31,13 +31,22 @@ class PortalContent(Content):
     def from_source(cls, source, problems, settings, context, today):
         fields = Fields(source, problems)
         fields.check_known(cls.KNOWN)
+        if "original" in source.sections:
+            fields.problem("## 原文", "“原文”是私密案卷的内容，不能放在公开内容中",
+                           "the 原文 section belongs to a private case file, never to public content")
         meta = cls.parse(fields, settings, today)
+        cls.check_sections(fields, meta, source.sections)
         meta["digest"] = source.digest
         for name, html in source.sections.items():
-            meta[f"{name}_html"] = html
+            if name != "original":
+                meta[f"{name}_html"] = html
         obj = cls(source.sections["body"], metadata=meta, settings=settings,
                   source_path=str(source.path), context=context)
         return obj
+
+    @classmethod
+    def check_sections(cls, fields, meta, sections):
+        """Problems with the body's sections; most types have none."""
 
 
 class Deputy(PortalContent):
@@ -331,6 +340,19 @@ class Suggestion(PortalContent):
     @property
     def url_format(self):
         return {"slug": self.slug, "code": self.code}
+
+    @classmethod
+    def check_sections(cls, f, m, sections):
+        if not sections.get("body"):
+            f.problem("正文", "缺少意见建议内容（标题行之后的正文）", "the body (the opinion itself) is empty")
+        if m["answered"] and not sections.get("reply"):
+            f.problem("## 答复", "已答复的件必须在“## 答复”下写明答复全文",
+                      "an answered case needs the reply text under '## 答复'")
+        if sections.get("reply") and not m["answered"]:
+            f.problem("answered", "有答复全文时必须填写答复日期", "required when there is a '## 答复' section")
+        if m["second_reply"] and not sections.get("second_reply"):
+            f.problem("## 二次答复", "填写了 second_reply 时必须写明二次答复全文",
+                      "a second reply needs its text under '## 二次答复'")
 
     @classmethod
     def parse(cls, f, settings, today):

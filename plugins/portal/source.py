@@ -14,8 +14,9 @@ import re
 import markdown
 
 _KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*[:：]\s*(.*)$")
-_SECTION = re.compile(r"^##[ \t]*(答复|二次答复)[ \t]*#*[ \t]*$", re.M)
-SECTION_NAMES = {"答复": "reply", "二次答复": "second_reply"}
+_SECTION = re.compile(r"^##[ \t]*(答复|二次答复|原文)[ \t]*#*[ \t]*$", re.M)
+# 原文 is the citizen's verbatim text in a private case file; never rendered.
+SECTION_NAMES = {"答复": "reply", "二次答复": "second_reply", "原文": "original"}
 
 
 class SourceFile:
@@ -98,5 +99,8 @@ def read_source(path, renderer):
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     meta, body, errors = split_header(text)
-    sections = {name: renderer(part) for name, part in split_sections(body).items()}
+    parts = split_sections(body)
+    sections = {name: renderer(part) for name, part in parts.items() if name != "original"}
+    if "original" in parts:
+        sections["original"] = None  # present, deliberately not rendered
     return SourceFile(path, meta, sections, hashlib.sha256(raw).hexdigest(), errors)

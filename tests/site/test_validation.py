@@ -164,3 +164,11 @@ def test_invoke_check_exit_code_and_output(mini):
     assert bad.returncode == 1
     assert "deputies/d-001.md: gender:" in bad.stderr
     assert "Traceback" not in bad.stderr + bad.stdout
+
+
+def test_answered_needs_reply_text_and_original_is_never_public(mini):
+    path = mini / "suggestions" / "a.md"
+    edit(path, "## 答复\n\n经研究，已列入计划。", "## 原文\n\n我叫王小明，电话13812345678。")
+    problems = problems_for(mini)
+    only(problems, "a.md: ## 答复: 已答复的件必须在“## 答复”下写明答复全文")
+    only(problems, "a.md: ## 原文: “原文”是私密案卷的内容")
