@@ -35,6 +35,12 @@ def health():
     return handlers.health(app.current_request)
 
 
+@app.route("/api/thanks", methods=["GET"])
+@web.guarded(app)
+def thanks():
+    return handlers.thanks(app.current_request)
+
+
 @app.route("/api/submissions", methods=["POST"], content_types=ANY)
 @web.guarded(app, html_errors=True)
 def submit():

@@ -1,7 +1,10 @@
 """`invoke up`: build the portal, serve it, rebuild when its sources change."""
 
 import functools
+import http.client
 import http.server
+import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -11,8 +14,59 @@ from . import site
 WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
 
 
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+              "trailers", "transfer-encoding", "upgrade", "host", "content-length",
+              "server", "date"}  # the dev server sends its own
+
+
 class StaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves output/; unknown paths get the site's own 404 page."""
+    """Serves output/; unknown paths get the site's own 404 page; /api/ goes
+    to the intake function, as a CDN path does in production."""
+
+    api = None  # (host, port) of the local intake server
+
+    def _proxy(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers["X-Forwarded-For"] = self.client_address[0]
+        conn = http.client.HTTPConnection(*self.api, timeout=30)
+        try:
+            conn.request(self.command, self.path, body=body, headers=headers)
+            reply = conn.getresponse()
+            data = reply.read()
+        except OSError:
+            self.send_error(502, "intake unavailable")
+            return
+        finally:
+            conn.close()
+        self.send_response(reply.status)
+        for key, value in reply.getheaders():
+            if key.lower() not in HOP_BY_HOP:
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _route(self, static):
+        if self.api and self.path.startswith("/api/"):
+            return self._proxy()
+        if static is None:
+            return self.send_error(405)
+        return static()
+
+    def do_GET(self):
+        self._route(super().do_GET)
+
+    def do_HEAD(self):
+        self._route(super().do_HEAD)
+
+    def do_POST(self):
+        self._route(None)
+
+    def do_OPTIONS(self):
+        self._route(None)
 
     def send_error(self, code, message=None, explain=None):
         page = self.directory and (site.Path(self.directory) / "404.html")
@@ -37,6 +91,10 @@ def build_options(content=None, output=None):
     options = {"output_path": target} if output else {}
     if content:
         options["path"] = Path(content).resolve()
+        if options["path"] != (site.ROOT / "content").resolve():
+            # Other content gets its own intake site data, not the repository's.
+            options["portal_intake_data"] = str(target.with_name(target.name + "-intake") / "site_data.json")
+            Path(options["portal_intake_data"]).parent.mkdir(parents=True, exist_ok=True)
     return target, options
 
 
@@ -61,8 +119,22 @@ def watch(output, stop, **options):
         rebuild(output, **options)
 
 
-def make_server(host, port, output):
-    handler = functools.partial(StaticHandler, directory=str(output))
+def start_intake(site_data):
+    """The intake function on a free loopback port, on the embedded queue
+    (var/queue.sqlite3) with the dev stage's settings."""
+    intake = str(site.ROOT / "intake")
+    if intake not in sys.path:
+        sys.path.insert(0, intake)
+    os.environ.setdefault("PORTAL_TRUSTED_PROXIES", "1")  # our proxy adds X-Forwarded-For
+    if site_data:
+        os.environ["PORTAL_SITE_DATA"] = str(site_data)
+    from chalicelib.local import serve_local
+    server = serve_local("127.0.0.1", 0, block=False)
+    return server, server.server.server_address[:2]
+
+
+def make_server(host, port, output, api=None):
+    handler = functools.partial(type("Handler", (StaticHandler,), {"api": api}), directory=str(output))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
@@ -73,8 +145,11 @@ def run(host="127.0.0.1", port=8000, content=None, output=None):
         print("首次生成失败，修改后将自动重试 / first build failed; watching for fixes", flush=True)
     stop = threading.Event()
     threading.Thread(target=watch, args=(output, stop), kwargs=options, daemon=True).start()
-    server = make_server(host, port, output)
+    intake, api = start_intake(options.get("portal_intake_data"))
+    server = make_server(host, port, output, api)
     print(f"门户已启动 / portal running: http://{host}:{port}/  (Ctrl-C 停止)", flush=True)
+    queue = os.environ.get("PORTAL_QUEUE") or "var/queue.sqlite3"
+    print(f"留言提交到本机队列 / submissions go to the embedded queue: {queue}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -82,3 +157,4 @@ def run(host="127.0.0.1", port=8000, content=None, output=None):
     finally:
         stop.set()
         server.server_close()
+        intake.shutdown()

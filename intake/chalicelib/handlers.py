@@ -2,7 +2,7 @@
 
 import logging
 
-from . import abuse, runtime, schema, sitedata, submissions, web
+from . import abuse, runtime, schema, sitedata, submissions, tracking, web
 from .queues import QueueUnavailable
 
 log = logging.getLogger("intake")
@@ -140,5 +140,17 @@ def submit(request):
     _safe_state("hit", rate_key, s.rate_window)
 
     if as_html:
-        return web.redirect(f"{s.site_url}/submit/thanks/?code={code}")
+        return web.redirect(f"/api/thanks?code={code}")  # the function's own origin
     return web.json_response(202, {"code": code, "track_url": f"{s.site_url}/track/?code={code}"})
+
+
+def thanks(request):
+    """The receipt after a plain (no-JavaScript) form post: a static page
+    cannot read the code from its address, so the function shows it."""
+    s = runtime.settings()
+    raw = (request.query_params or {}).get("code", "")
+    try:
+        code = tracking.normalize(raw)
+    except tracking.CodeError as err:
+        return web.message_page(400, "受理编号有误", err.message)
+    return web.receipt_page(code, f"{s.site_url}/track/?code={code}", f"{s.site_url}/")

@@ -7,6 +7,7 @@ import functools
 import html
 import json
 import logging
+import os
 import urllib.parse
 
 from chalice import Response
@@ -109,9 +110,14 @@ def json_response(status, obj, headers=None):
 
 
 def html_response(status, text, headers=None):
+    from . import runtime
+    # The page frame loads the site's stylesheet and images: from this origin,
+    # or from the site's when the API has its own origin. No scripts.
+    site = runtime.settings().site_url
     h = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
          "X-Content-Type-Options": "nosniff",
-         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+         "Content-Security-Policy": f"default-src 'none'; style-src 'self' 'unsafe-inline' {site}; "
+                                    f"img-src 'self' data: {site}; "
                                     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"}
     h.update(headers or {})
     return Response(body=text, status_code=status, headers=h)
@@ -164,17 +170,46 @@ def _checked(values, name):
         return ""
 
 
+SHELL_TITLE = "<!--PORTAL-TITLE-->"
+SHELL_CONTENT = "<!--PORTAL-CONTENT-->"
+_shell_cache = {}
+
+
+def page_shell(site_data_path):
+    """The site's own page frame (header, navigation, footer, stylesheet),
+    written by the site build next to site_data.json, so the function's
+    pages look like the rest of the portal. None when the build has not
+    provided one; pages then use a small built-in style."""
+    path = os.path.join(os.path.dirname(site_data_path or ""), "page_shell.html")
+    if path not in _shell_cache:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+            _shell_cache[path] = text if SHELL_TITLE in text and SHELL_CONTENT in text else None
+        except OSError:
+            _shell_cache[path] = None
+    return _shell_cache[path]
+
+
+def _page(heading, body_parts):
+    """Wrap body HTML in the site's shell, or in a self-contained page."""
+    from . import runtime
+    shell = page_shell(runtime.settings().site_data_path)
+    body = "".join(body_parts)
+    if shell:
+        return (shell.replace(SHELL_TITLE, _e(heading), 1)
+                .replace(SHELL_CONTENT, f'<div class="intake-page">{body}</div>', 1))
+    return ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width,initial-scale=1">'
+            f"<title>{_e(heading)}</title><style>{_CSS}</style></head><body>{body}</body></html>")
+
+
 def form_page(status, heading, message, errors, values, site, settings, headers=None,
               with_form=True):
-    """A small self-contained page that lists the errors and gives the citizen
-    back everything they typed in a form they can send again."""
+    """A page that lists the errors and gives the citizen back everything
+    they typed in a form they can send again."""
     e = _e
-    parts = [
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width,initial-scale=1">',
-        f"<title>{e(heading)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(heading)}</h1>",
-    ]
+    parts = [f"<h1>{e(heading)}</h1>"]
     if message:
         parts.append(f"<p>{e(message)}</p>")
     if errors:
@@ -188,8 +223,7 @@ def form_page(status, heading, message, errors, values, site, settings, headers=
         return f'<p class="msg" id="f-{e(field)}-msg">{e(errors[field])}</p>' if field in errors else ""
 
     if not with_form:
-        parts.append("</body></html>")
-        return html_response(status, "".join(parts), headers)
+        return html_response(status, _page(heading, parts), headers)
 
     parts.append('<form method="post" action="/api/submissions" accept-charset="utf-8">')
     category = _value(values, "category")
@@ -231,8 +265,21 @@ def form_page(status, heading, message, errors, values, site, settings, headers=
             parts.append(f'<input type="hidden" name="{hidden}" value="{e(v)}">')
     parts.append('<div class="hp" aria-hidden="true"><label for="f-website">请勿填写此栏</label>'
                  '<input type="text" id="f-website" name="website" tabindex="-1" autocomplete="off"></div>')
-    parts.append('<p><button type="submit">重新提交</button></p></form></body></html>')
-    return html_response(status, "".join(parts), headers)
+    parts.append('<p><button class="button" type="submit">重新提交</button></p></form>')
+    return html_response(status, _page(heading, parts), headers)
+
+
+def receipt_page(code, track_url, home_url="/"):
+    """The thank-you page after a form submission: the tracking code, large."""
+    parts = [
+        "<h1>提交成功</h1>",
+        '<section class="receipt"><p>您的受理编号是：</p>',
+        f'<strong class="code">{_e(code)}</strong>',
+        "<p>请抄下或截图保存这个编号。工作人员受理后，凭编号可以查询办理进度和答复。</p>",
+        f'<p><a class="button" href="{_e(track_url)}">查询办理进度</a></p></section>',
+        f'<p><a href="{_e(home_url)}">返回首页</a></p>',
+    ]
+    return html_response(200, _page("提交成功", parts), {"Cache-Control": "no-store"})
 
 
 def message_page(status, heading, message, headers=None):

@@ -59,7 +59,7 @@ def test_three_channels_reach_the_queue(server, queue):
                               "application/x-www-form-urlencoded")
     assert status == 303
     form_code = urllib.parse.parse_qs(urllib.parse.urlsplit(headers["Location"]).query)["code"][0]
-    assert headers["Location"] == f"/submit/thanks/?code={form_code}"
+    assert headers["Location"] == f"/api/thanks?code={form_code}"
 
     # a form with a mistake: 400 HTML page with the text given back
     status, headers, page = call(f"{server}/api/submissions",

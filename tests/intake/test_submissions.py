@@ -53,7 +53,7 @@ def test_form_success_redirects_to_thanks(client, queue):
     r = post_form(client, data, headers={"content-type": "application/x-www-form-urlencoded; charset=UTF-8"})
     assert r.status_code == 303
     location = r.headers["Location"]
-    assert location.startswith("/submit/thanks/?code=")
+    assert location.startswith("/api/thanks?code=")
     code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0]
     msg = only_message(queue)
     assert msg["code"] == code and msg["client"]["channel"] == "web-form"
@@ -68,10 +68,10 @@ def test_gbk_form_is_decoded(client, queue):
     assert only_message(queue)["payload"]["content"] == "自来水管破裂已经三天了，请尽快派人维修。"
 
 
-def test_site_url_prefixes_redirects(client, configure):
+def test_site_url_prefixes_site_links_not_the_receipt(client, configure):
     configure(PORTAL_SITE_URL="https://rd.example.gov.cn/")
     r = post_form(client, {k: v for k, v in submission(consent="1").items() if k != "form_token"})
-    assert r.headers["Location"].startswith("https://rd.example.gov.cn/submit/thanks/?code=")
+    assert r.headers["Location"].startswith("/api/thanks?code=")
     r = post_json(client, submission())
     assert body_json(r)["track_url"].startswith("https://rd.example.gov.cn/track/?code=")
 
@@ -387,3 +387,44 @@ def test_no_phone_in_logs(client, caplog):
 
 def test_token_fixture_sanity():
     assert token().count(".") == 2
+
+
+# --- the receipt page after a plain form post ---------------------------------------
+
+def test_receipt_shows_the_code_from_the_redirect(client, queue):
+    r = post_form(client, {k: v for k, v in submission(consent="1").items() if k != "form_token"})
+    location = r.headers["Location"]
+    code = location.split("code=")[1]
+    page = client.http.get(location)
+    assert page.status_code == 200
+    html = page.body.decode("utf-8")
+    assert f'<strong class="code">{code}</strong>' in html
+    assert f'href="/track/?code={code}"' in html
+
+
+def test_receipt_explains_a_mistyped_code(client, queue):
+    from chalicelib import tracking
+    code = tracking.new_code()
+    typo = code[:-1] + ("2" if code[-1] != "2" else "3")
+    page = client.http.get(f"/api/thanks?code={typo}")
+    assert page.status_code == 400
+    assert "校验不符" in page.body.decode("utf-8")
+    assert client.http.get("/api/thanks").status_code == 400
+
+
+def test_pages_use_the_site_frame_when_the_build_provides_it(client, queue, site_file):
+    from chalicelib import web
+    shell = ('<!doctype html><html lang="zh-CN"><head><title><!--PORTAL-TITLE--> - 青石镇</title>'
+             '</head><body><nav>站点导航</nav><main><!--PORTAL-CONTENT--></main></body></html>')
+    (site_file.parent / "page_shell.html").write_text(shell, "utf-8")
+    web._shell_cache.clear()
+    try:
+        from chalicelib import tracking
+        code = tracking.new_code()
+        html = client.http.get(f"/api/thanks?code={code}").body.decode("utf-8")
+        assert "<title>提交成功 - 青石镇</title>" in html and "<nav>站点导航</nav>" in html
+        assert f'<strong class="code">{code}</strong>' in html
+        bad = post_form(client, {"content": "短", "consent": "1"})
+        assert bad.status_code == 400 and "<nav>站点导航</nav>" in bad.body.decode("utf-8")
+    finally:
+        web._shell_cache.clear()
