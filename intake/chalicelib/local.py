@@ -25,11 +25,35 @@ def stage_environment(stage="dev"):
     return cfg, env
 
 
+def _one_at_a_time_handler():
+    from chalice.local import ChaliceRequestHandler
+
+    class Handler(ChaliceRequestHandler):
+        """`app.current_request` is one attribute of the app, as in Lambda,
+        where a process serves one request at a time. chalice's local server
+        runs requests on threads, so concurrent requests overwrite each
+        other's request (aws/chalice#759: a citizen's submission answered
+        with another's code, and lost). Connections are still accepted on
+        threads; the app runs one request at a time."""
+
+        _app_lock = threading.Lock()
+
+        def _generic_handle(self):
+            with self._app_lock:
+                super()._generic_handle()
+
+        # The base class binds its verbs to its own method; rebind to ours.
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+    return Handler
+
+
 def serve_local(host="127.0.0.1", port=8001, stage="dev", block=True):
     """Serve the app over HTTP. ``block=False`` returns the running server
     (it has ``.shutdown()`` and ``.server.server_address``)."""
     from chalice.config import Config
     from chalice.local import LocalDevServer
+    OneAtATimeHandler = _one_at_a_time_handler()
 
     cfg, env = stage_environment(stage)
     for key, value in env.items():
@@ -42,7 +66,7 @@ def serve_local(host="127.0.0.1", port=8001, stage="dev", block=True):
 
     chalice_config = Config.create(chalice_stage=stage, app_name=cfg.get("app_name", "portal-intake"),
                                    project_dir=INTAKE_DIR, config_from_disk=cfg)
-    server = LocalDevServer(app_module.app, chalice_config, host, port)
+    server = LocalDevServer(app_module.app, chalice_config, host, port, handler_cls=OneAtATimeHandler)
     if block:
         server.serve_forever()
         return server

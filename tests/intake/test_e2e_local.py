@@ -87,3 +87,28 @@ def test_three_channels_reach_the_queue(server, queue):
     assert {m["client"]["channel"] for m in messages} == {"json", "web-form", "open311"}
     for m in drain(queue):
         pytest.fail(f"unexpected message {m}")
+
+
+def test_concurrent_submissions_each_get_their_own_code(server, queue, env):
+    """chalice's app.current_request is shared by the local server's threads
+    (aws/chalice#759); without serialising the app, one request was answered
+    with another's code and a submission was lost."""
+    import concurrent.futures
+    env.setenv("PORTAL_REQUIRE_TOKEN_JSON", "off")
+    env.setenv("PORTAL_RATE_LIMIT", "100000")
+    from chalicelib import config
+    config.reset()
+
+    def submit(i):
+        body = json.dumps({"category": "transport", "consent": True,
+                           "content": f"第{i}条：集市路口拥堵，请求增设交通标志。"}).encode()
+        status, _, reply = call(f"{server}/api/submissions", body, "application/json")
+        return i, status, json.loads(reply).get("code")
+
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(submit, range(300)))
+    assert all(status == 202 for _, status, _ in answers)
+    stored = {b["code"]: b["payload"]["content"] for b in (json.loads(m.body) for m in drain(queue))}
+    assert len(stored) == 300
+    for i, _, code in answers:
+        assert stored[code].startswith(f"第{i}条"), (i, code, stored[code])
