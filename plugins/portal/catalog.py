@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .models import Deputy, ReceptionDay, Station, Suggestion, Unit
 from .problems import Problems
-from .source import Renderer, read_source
+from .fingerprint import digest
+from .readcache import SourceCache
 
 TYPES = (("stations", Station), ("units", Unit), ("deputies", Deputy),
          ("reception", ReceptionDay), ("suggestions", Suggestion))
@@ -35,8 +36,9 @@ def source_files(root):
 
 
 class Catalog:
-    def __init__(self, settings, context=None, today=None):
+    def __init__(self, settings, context=None, today=None, cache_file=None):
         self.settings = settings
+        self.cache_file = cache_file
         self.context = context if context is not None else {}
         self.today = today or portal_today(settings)
         self.content_path = Path(settings["PATH"])
@@ -45,24 +47,25 @@ class Catalog:
         self.reception, self.suggestions = {}, {}
 
     def load(self):
-        renderer = Renderer(self.settings)
-        for key, cls in TYPES:
-            root = self.content_path / self.settings["PORTAL_DIRS"][key]
+        cache = SourceCache(self.cache_file, self.settings)
+        files = [(key, cls, path) for key, cls in TYPES
+                 for path in source_files(self.content_path / self.settings["PORTAL_DIRS"][key])]
+        sources = cache.read_all([path for _, _, path in files])
+        cache.save()
+        for (key, cls, path), source in zip(files, sources):
             registry = getattr(self, key)
-            for path in source_files(root):
-                source = read_source(path, renderer)
-                try:
-                    obj = cls.from_source(source, self.problems, self.settings, self.context, self.today)
-                except Exception as err:  # a value we failed to anticipate: still name the file
-                    self.problems.add(path, "-", f"无法读取：{err}", f"cannot read: {err!r}")
-                    continue
-                if obj.slug in registry:
-                    field = "code" if key == "suggestions" else "id"
-                    first = registry[obj.slug].source_path
-                    self.problems.add(path, field, f"“{obj.slug}”与 {first} 重复",
-                                      f"{obj.slug!r} duplicates {first}")
-                elif obj.slug:
-                    registry[obj.slug] = obj
+            try:
+                obj = cls.from_source(source, self.problems, self.settings, self.context, self.today)
+            except Exception as err:  # a value we failed to anticipate: still name the file
+                self.problems.add(path, "-", f"无法读取：{err}", f"cannot read: {err!r}")
+                continue
+            if obj.slug in registry:
+                field = "code" if key == "suggestions" else "id"
+                first = registry[obj.slug].source_path
+                self.problems.add(path, field, f"“{obj.slug}”与 {first} 重复",
+                                  f"{obj.slug!r} duplicates {first}")
+            elif obj.slug:
+                registry[obj.slug] = obj
         self._resolve()
         return self
 
@@ -121,6 +124,30 @@ class Catalog:
             self._resolve_suggestion(s)
         # Reported once per unknown ID, in file order.
         self._dedupe_problems()
+        self._render_digests()
+
+    def _render_digests(self):
+        """Each object's digest together with the digests of the objects it
+        displays (see fingerprint.py): a page showing it must be rendered
+        again when any of them changes."""
+        def of(obj):
+            return obj.render_digest if obj is not None else ""
+        for obj in (*self.stations.values(), *self.units.values()):
+            obj.render_digest = obj.digest
+        for deputy in self.deputies.values():
+            deputy.render_digest = digest(deputy.digest, of(deputy.station))
+        for schedule in self.reception.values():
+            for o in schedule.occasions:
+                o.render_digest = digest(schedule.digest, of(schedule.station), o.original_date,
+                                         *(of(d) for d in o.deputies))
+            schedule.render_digest = digest(schedule.digest, of(schedule.station),
+                                            *(o.render_digest for o in schedule.occasions))
+        for s in self.suggestions.values():
+            s.render_digest = digest(
+                s.digest, of(s.lead), of(s.station), of(s.lead_unit), of(s.occasion),
+                s.merged_into.digest if s.merged_into else "",
+                *(of(x) for x in (*s.cosigners, *s.addressed_to, *s.assist_units)),
+                *(x.code for x in s.duplicates))
 
     def _resolve_suggestion(self, s):
         s.lead = self._ref(s, "lead", self.deputies, s.lead_id, "代表", "deputy") if s.lead_id else None

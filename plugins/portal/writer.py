@@ -1,13 +1,15 @@
 """The one place that writes the portal's output files.
 
 Every page goes through ``SiteWriter.page`` (or ``file`` for data), which
-is told the page's inputs: the content objects it shows. A file is written
-only when its bytes change, so an unchanged page keeps its modification
-time and a deploy uploads only what changed. Files that an earlier build
-wrote and this one did not are removed (the list is kept in the cache
-directory, outside the output).
+is told the page's inputs: the content objects it shows. A page whose
+fingerprint (fingerprint.py) matches the last build's is not rendered at
+all; a rendered file is written only when its bytes change, so an unchanged
+page keeps its modification time and a deploy uploads only what changed.
+Files that an earlier build wrote and this one did not are removed. The
+manifest of fingerprints is kept in the cache directory, outside the output.
 """
 
+import hashlib
 import io
 import json
 import os
@@ -15,31 +17,66 @@ from pathlib import Path
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from .fingerprint import digest, page_fingerprint
+
 
 class SiteWriter:
-    def __init__(self, output_path, get_template, base_context, manifest_path):
+    def __init__(self, output_path, get_template, base_context, manifest_path, basis=""):
         self.output = Path(output_path)
         self.get_template = get_template
         self.base = base_context
         self.manifest_path = Path(manifest_path)
+        self.basis = basis
+        try:
+            previous = json.loads(self.manifest_path.read_text("utf-8"))
+            self.previous = previous["files"] if previous.get("basis") is not None else {}
+        except (FileNotFoundError, ValueError, KeyError, AttributeError):
+            self.previous = {}
+        if not isinstance(self.previous, dict):
+            self.previous = {}
         self.produced = {}
         self.written = 0
         self.unchanged = 0
+        self.skipped = 0
 
     @staticmethod
     def url_of(save_as):
         return save_as[: -len("index.html")] if save_as.endswith("index.html") else save_as
 
+    def _unchanged_since_last_build(self, save_as, fingerprint):
+        if save_as in self.produced:
+            raise ValueError(f"two pages want to be written to {save_as}")
+        if self.previous.get(save_as) == fingerprint and (self.output / save_as).exists():
+            self.produced[save_as] = fingerprint
+            self.skipped += 1
+            return True
+        return False
+
     def page(self, save_as, template, inputs=(), **context):
+        """Render ``template`` to ``save_as`` unless nothing it depends on
+        changed since the last build."""
+        fingerprint = page_fingerprint(self.basis, template, save_as, inputs, context)
+        if self._unchanged_since_last_build(save_as, fingerprint):
+            return
         local = dict(self.base)
         local.update(context, page_url=self.url_of(save_as), output_file=save_as)
         html = self.get_template(template).render(local)
-        self.file(save_as, html.encode("utf-8"), inputs)
+        self._write(save_as, html.encode("utf-8"), fingerprint)
 
     def file(self, save_as, data, inputs=()):
-        if save_as in self.produced:
+        """Write bytes (or the bytes a callable returns: then they are made
+        only when ``inputs`` changed)."""
+        fingerprint = page_fingerprint(self.basis, "", save_as, inputs, None)
+        if callable(data):
+            if self._unchanged_since_last_build(save_as, fingerprint):
+                return
+            data = data()
+        elif save_as in self.produced:
             raise ValueError(f"two pages want to be written to {save_as}")
-        self.produced[save_as] = sorted({getattr(i, "digest", str(i)) for i in inputs})
+        self._write(save_as, data, fingerprint + digest(hashlib.sha256(data).hexdigest()))
+
+    def _write(self, save_as, data, fingerprint):
+        self.produced[save_as] = fingerprint
         path = self.output / save_as
         try:
             if path.read_bytes() == data:
@@ -62,12 +99,8 @@ class SiteWriter:
 
     def finish(self):
         """Remove files an earlier build produced that this one did not."""
-        try:
-            previous = json.loads(self.manifest_path.read_text("utf-8"))["files"]
-        except (FileNotFoundError, ValueError, KeyError):
-            previous = []
         removed = 0
-        for save_as in previous:
+        for save_as in self.previous:
             if save_as not in self.produced:
                 try:
                     (self.output / save_as).unlink()
@@ -75,7 +108,10 @@ class SiteWriter:
                 except FileNotFoundError:
                     pass
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        self.manifest_path.write_text(json.dumps({"files": sorted(self.produced)}, ensure_ascii=False), "utf-8")
+        manifest = {"basis": self.basis, "files": dict(sorted(self.produced.items()))}
+        tmp = self.manifest_path.with_name(self.manifest_path.name + ".tmp")
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=0), "utf-8")
+        os.replace(tmp, self.manifest_path)
         return removed
 
 

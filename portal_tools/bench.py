@@ -1,0 +1,294 @@
+"""`invoke bench`: the build and intake measured on a generated fixture, side
+by side with plain Pelican building the same suggestions as articles.
+
+Every build runs in a child process, so its peak memory (RSS) is its own.
+"Files written" and "files changed" are counted from modification times:
+the portal writes a file only when its bytes change, so for the portal the
+two counts are the same by construction; for plain Pelican they are not.
+"""
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-22"
+
+PUBLISHED = """code: {code}
+title: 基准测试新答复的意见
+source: 群众意见
+category: 交通出行
+submitter: 李某
+received: 2026-10-08
+assigned: 2026-10-09
+lead_unit: {unit}
+answered: 2026-11-02
+result: A
+
+基准测试：村口道路破损，雨天积水，请求修复。
+
+## 答复
+
+经现场查看，已安排修复，预计本月完工。
+"""
+
+
+def _run_measured(code, env=None):
+    """Like _child, but also the child's peak RSS (MB), via wait4."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdout = proc.stdout.read()
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"child failed ({proc.returncode}):\n{stderr.decode()[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024, stdout.decode()
+
+
+def _snapshot(root):
+    """{relative path: mtime_ns} of every file under root."""
+    result = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            result[os.path.relpath(path, root)] = os.stat(path).st_mtime_ns
+    return result
+
+
+def _changed(before, after):
+    return sum(1 for k, v in after.items() if before.get(k) != v) + sum(1 for k in before if k not in after)
+
+
+class Bench:
+    def __init__(self, scale, work):
+        self.scale = scale
+        self.work = Path(work)
+        self.records = []
+
+    def record(self, name, value, unit):
+        self.records.append({"name": name, "value": round(value, 4) if isinstance(value, float) else value,
+                             "unit": unit, "scale": self.scale})
+        print(f"  {name:<28} {value:>12.3f} {unit}" if isinstance(value, float)
+              else f"  {name:<28} {value:>12} {unit}", flush=True)
+
+    # -- the portal ---------------------------------------------------------
+
+    def portal_build(self, label):
+        code = textwrap.dedent(f"""
+            from portal_tools import site
+            site.build(path={str(self.content)!r}, output_path={str(self.output)!r},
+                       cache_path={str(self.cache)!r}, portal_intake_data="")
+        """)
+        before = _snapshot(self.output) if self.output.exists() else {}
+        seconds, rss, _ = _run_measured(code, {"PORTAL_TODAY": TODAY, "PORTAL_INBOX": str(self.inbox)})
+        after = _snapshot(self.output)
+        changed = _changed(before, after)
+        self.record(f"{label}_s", seconds, "s")
+        self.record(f"{label}_files_written", changed, "files")
+        self.record(f"{label}_peak_rss_mb", rss, "MB")
+        return seconds, changed, len(after)
+
+    def run_portal(self):
+        from portal_tools import fixture
+        source = self.work / "fixture"
+        if not (source / "suggestions").exists():
+            print(f"generating the {self.scale} fixture …", flush=True)
+            fixture.generate(self.scale, source)
+        self.content = self.work / "content"
+        self.output = self.work / "output"
+        self.cache = self.work / "cache"
+        self.inbox = self.work / "inbox"
+        for path in (self.content, self.output, self.cache):
+            shutil.rmtree(path, ignore_errors=True)
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, self.content)
+        print("portal:", flush=True)
+        cold, _, total = self.portal_build("cold_build")
+        self.record("output_files", total, "files")
+        self.portal_build("noop_build")
+        # Publish one new answered suggestion.
+        sys.path.insert(0, str(ROOT / "intake"))
+        from chalicelib import tracking
+        unit = sorted(p.stem for p in (self.content / "units").glob("*.md"))[0]
+        (self.content / "suggestions" / "bench-new.md").write_text(
+            PUBLISHED.format(code=tracking.new_code(), unit=unit), "utf-8")
+        publish, changed, _ = self.portal_build("publish_one")
+        self.record("publish_changed_files", changed, "files")
+        # Edit one deputy.
+        deputy = sorted((self.content / "deputies").glob("*.md"))[0]
+        text = deputy.read_text("utf-8")
+        deputy.write_text(text.replace("occupation: ", "occupation: 基准测试修改 ", 1), "utf-8")
+        self.portal_build("edit_deputy")
+        # Change one template.
+        self.theme_backup = (ROOT / "theme" / "templates" / "suggestion.html").read_text("utf-8")
+        return cold, publish
+
+    def run_template_change(self):
+        template = ROOT / "theme" / "templates" / "suggestion.html"
+        try:
+            template.write_text(self.theme_backup + "\n{# bench #}<!-- bench -->\n", "utf-8")
+            self.portal_build("template_change")
+        finally:
+            template.write_text(self.theme_backup, "utf-8")
+
+    # -- plain Pelican ------------------------------------------------------
+
+    def run_baseline(self):
+        """Plain Pelican 4, default theme, content cache on, the same
+        suggestions as ordinary articles (a date added from `received`)."""
+        articles = self.work / "baseline" / "content"
+        shutil.rmtree(self.work / "baseline", ignore_errors=True)
+        articles.mkdir(parents=True)
+        for path in sorted((self.work / "fixture" / "suggestions").rglob("*.md")):
+            text = path.read_text("utf-8")
+            received = next((line.split(":", 1)[1].strip() for line in text.split("\n")
+                             if line.startswith("received:")), "2026-01-01")
+            (articles / path.name).write_text(f"date: {received}\n{text}", "utf-8")
+        settings = self.work / "baseline" / "pelicanconf.py"
+        settings.write_text(textwrap.dedent(f"""
+            SITENAME = "baseline"
+            PATH = {str(articles)!r}
+            OUTPUT_PATH = {str(self.work / 'baseline' / 'output')!r}
+            CACHE_PATH = {str(self.work / 'baseline' / 'cache')!r}
+            CACHE_CONTENT = True
+            LOAD_CONTENT_CACHE = True
+            TIMEZONE = "Asia/Shanghai"
+            SLUGIFY_SOURCE = "basename"  # titles repeat; file names are unique
+        """), "utf-8")
+        code = f"""
+import logging; logging.disable(logging.WARNING)
+from pelican import Pelican
+from pelican.settings import read_settings
+Pelican(read_settings({str(settings)!r})).run()
+"""
+        out = self.work / "baseline" / "output"
+        print("plain Pelican (baseline):", flush=True)
+        cold, rss, _ = _run_measured(code)
+        self.record("baseline_cold_s", cold, "s")
+        self.record("baseline_cold_peak_rss_mb", rss, "MB")
+        before = _snapshot(out)
+        touched = sorted(articles.glob("*.md"))[0]
+        touched.write_text(touched.read_text("utf-8") + "\n", "utf-8")
+        warm, _, _ = _run_measured(code)
+        self.record("baseline_warm_s", warm, "s")
+        self.record("baseline_warm_files_written", _changed(before, _snapshot(out)), "files")
+        return cold, warm
+
+    # -- the intake ---------------------------------------------------------
+
+    def run_intake(self, submissions=500, http_submissions=2000, concurrency=16):
+        print("intake:", flush=True)
+        queue_dir = self.work / "intake"
+        shutil.rmtree(queue_dir, ignore_errors=True)
+        queue_dir.mkdir(parents=True)
+        site_data = queue_dir / "site_data.json"
+        site_data.write_text(json.dumps({"categories": [["transport", "交通出行"]], "deputies": {},
+                                         "stations": {}}, ensure_ascii=False), "utf-8")
+        env = {"PORTAL_SECRET": "bench-secret", "PORTAL_SITE_DATA": str(site_data),
+               "PORTAL_REQUIRE_TOKEN_JSON": "off", "PORTAL_RATE_LIMIT": "100000000"}
+        code = textwrap.dedent(f"""
+            import json, statistics, sys, time
+            sys.path.insert(0, {str(ROOT / 'intake')!r})
+            from chalice.test import Client
+            import app
+            latencies = []
+            with Client(app.app) as client:
+                for i in range({submissions}):
+                    body = json.dumps({{"category": "transport", "consent": True,
+                                        "content": f"第{{i}}条：村口道路破损，雨天积水，请求修复。"}})
+                    t = time.perf_counter()
+                    r = client.http.post("/api/submissions", body=body,
+                                         headers={{"Content-Type": "application/json"}})
+                    latencies.append((time.perf_counter() - t) * 1000)
+                    assert r.status_code == 202, r.body
+            latencies.sort()
+            print(json.dumps([statistics.median(latencies), latencies[int(len(latencies) * 0.99) - 1]]))
+        """)
+        _, _, out = _run_measured(code, {**env, "PORTAL_QUEUE": f"sqlite://{queue_dir / 'inproc.sqlite3'}"})
+        p50, p99 = json.loads(out.strip().splitlines()[-1])
+        self.record("intake_p50_ms", p50, "ms")
+        self.record("intake_p99_ms", p99, "ms")
+        self.run_intake_http(env, queue_dir, http_submissions, concurrency)
+        imports = []
+        for _ in range(5):
+            _, _, out = _run_measured(
+                "import sys, time; sys.path.insert(0, 'intake'); t = time.perf_counter(); import app; "
+                "print(time.perf_counter() - t)", env)
+            imports.append(float(out.strip().splitlines()[-1]) * 1000)
+        self.record("intake_import_ms", statistics.median(imports), "ms")
+
+    def run_intake_http(self, env, queue_dir, total, concurrency):
+        import concurrent.futures
+        import http.client
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        queue_url = f"sqlite://{queue_dir / 'http.sqlite3'}"
+        server = subprocess.Popen([sys.executable, str(ROOT / "intake" / "chalicelib" / "local.py"),
+                                   "--port", str(port)], cwd=ROOT,
+                                  env={**os.environ, **env, "PORTAL_QUEUE": queue_url},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+
+            def submit(i):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                body = json.dumps({"category": "transport", "consent": True,
+                                   "content": f"第{i}条：集市路口拥堵，请求增设交通标志。"})
+                try:
+                    conn.request("POST", "/api/submissions", body=body.encode(),
+                                 headers={"Content-Type": "application/json"})
+                    return conn.getresponse().status
+                except OSError:
+                    return None
+                finally:
+                    conn.close()
+
+            started = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+                statuses = list(pool.map(submit, range(total)))
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(10)
+        sys.path.insert(0, str(ROOT / "intake"))
+        from chalicelib.queues import queue_from_env
+        on_queue = queue_from_env({"PORTAL_QUEUE": queue_url}).approximate_count()
+        accepted = sum(1 for s in statuses if s == 202)
+        self.record("intake_http_per_s", accepted / elapsed, "submissions/s")
+        self.record("intake_http_accepted", accepted, "submissions")
+        self.record("intake_lost", accepted - on_queue, "submissions")
+
+
+def run(scale="county", work=None, json_path=None, baseline=True, intake=True):
+    work = Path(work or ROOT / "var" / "bench" / scale)
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(scale, work)
+    print(f"benchmark at {scale} scale in {work} (today = {TODAY})", flush=True)
+    cold, publish = bench.run_portal()
+    bench.run_template_change()
+    if baseline:
+        base_cold, base_warm = bench.run_baseline()
+        bench.record("cold_vs_baseline_ratio", cold / base_cold, "×")
+        bench.record("publish_speedup_vs_baseline_warm", base_warm / publish, "×")
+    if intake:
+        bench.run_intake()
+    if json_path:
+        Path(json_path).write_text(json.dumps(bench.records, ensure_ascii=False, indent=1), "utf-8")
+    return bench.records
