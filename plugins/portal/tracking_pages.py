@@ -1,0 +1,190 @@
+"""查询进度: a public, PII-free status for every case, reachable by its code.
+
+Every case -- published or not -- gets a status record at an address that
+cannot be derived without the code:
+
+    track/s/<key>.json   read by the 查询进度 page's script
+    track/s/<key>.html   the same as a page, for browsers without JavaScript
+                         (the form GETs /api/track, which redirects here)
+
+``key`` is a slow hash of the normalised code (``status_key`` in
+``intake/chalicelib/track.py``, the one definition shared with the intake
+function and ported to ``theme/static/js/track.js``).
+
+Trade-offs, written down:
+
+- The salt is public (the page's script needs it); the hash only makes
+  *enumerating* codes from the site's file names expensive (2^40 codes, each
+  1,000 PBKDF2 iterations; see intake/chalicelib/track.py), it does not hide a code someone already has.
+  A record therefore holds nothing a stranger with the code should not see:
+  no code, no title of an unpublished case, no names or phone numbers; only
+  the state, dated lifecycle events with their public notes (handling unit
+  names, deadlines, progress notes) and, once published, the link to the
+  published reply.
+- Records are written after the sitemap, so they are not listed there, and
+  the pages carry ``noindex``.
+- The number of files in ``track/s/`` reveals how many cases exist; that is
+  public anyway (the monthly bulletins count them).
+- Progress notes of a case that is not yet published come straight from the
+  private case file; they are checked for the case's name and phone number
+  and for any phone, ID-card number or e-mail address, and the build stops
+  with the file, the field and the text when one is found (the output guard
+  would stop it too, with less precise directions).
+
+The records come from the private case files in the inbox (the current
+state) and, for published suggestions without a case file here (e.g. built
+on a machine without the inbox), from ``content/suggestions``.
+"""
+
+import concurrent.futures
+import datetime
+import importlib.util
+import json
+import logging
+import os
+import pathlib
+import types
+from pathlib import Path
+
+from . import casefiles, pii
+from .fields import Fields
+from .models import STATE_LABELS, Suggestion
+from .problems import Problems
+
+log = logging.getLogger(__name__)
+
+_PATH = pathlib.Path(__file__).resolve().parents[2] / "intake" / "chalicelib" / "track.py"
+_spec = importlib.util.spec_from_file_location("portal_intake_track", _PATH)
+_track = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_track)
+
+SALT = _track.SALT
+ITERATIONS = _track.ITERATIONS
+KEY_LENGTH = _track.KEY_LENGTH
+RECORD_DIR = "track/s"
+NOTE_FIELDS = {"progress": "progress", "followup": "followups", "rejected": "reject_reason",
+               "assigned": "lead_unit", "evaluated": "satisfaction", "merged": "merged_into"}
+
+
+def status_key(code):
+    return _track.status_key(code)
+
+
+def status_keys(codes, cache_dir):
+    """{code: key}. The slow hash is paid once per code: keys are kept in
+    the cache directory (for the same salt and iterations), and new ones are
+    computed on both cores (hashlib releases the GIL for PBKDF2)."""
+    path = Path(cache_dir) / "track-keys.json"
+    stamp = f"{SALT}|{ITERATIONS}|{KEY_LENGTH}"
+    try:
+        saved = json.loads(path.read_text("utf-8"))
+        keys = saved["keys"] if saved.get("stamp") == stamp else {}
+    except (OSError, ValueError, KeyError):
+        keys = {}
+    missing = [code for code in codes if code not in keys]
+    if missing:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+            keys.update(zip(missing, pool.map(status_key, missing, chunksize=64)))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps({"stamp": stamp, "keys": dict(sorted(keys.items()))}), "utf-8")
+        os.replace(tmp, path)
+    return keys
+
+
+def write_track_page(site, cat):
+    """The 查询进度 page (``/track/``)."""
+    site.page("track/index.html", "track", inputs=[SALT, str(ITERATIONS)],
+              track_salt=SALT, track_iterations=ITERATIONS, track_key_length=KEY_LENGTH)
+
+
+def public_allowlist(cat):
+    """Public contacts that are never PII: stations' phones and PORTAL_PII_ALLOW."""
+    allow = [s.phone for s in cat.stations.values() if s.phone]
+    return allow + list(cat.settings.get("PORTAL_PII_ALLOW") or [])
+
+
+def _case_view(case, cat):
+    """The lifecycle of a case file as a Suggestion-like object, read
+    leniently: only the code and the received date are needed for a record
+    (a freshly pulled case may lack a title or a category)."""
+    source = types.SimpleNamespace(path=case.path, meta=case.public_meta(), header_errors=[])
+    scratch = Problems()
+    meta = Suggestion.parse(Fields(source, scratch), cat.settings, cat.today)
+    if not meta.get("code") or not meta.get("received") or any(p.field == "code" for p in scratch):
+        return None
+    view = types.SimpleNamespace(**meta)
+    view.lead_unit = cat.units.get(meta["lead_unit_id"]) if meta["lead_unit_id"] else None
+    return view
+
+
+def _record(view, published, settings):
+    state = Suggestion._state(view)
+    events = Suggestion.timeline(view)
+    record = {
+        "state": state,
+        "state_label": STATE_LABELS[state],
+        "source": view.source,
+        "category": view.category,
+        "received": view.received.isoformat(),
+        "deadline": view.deadline.isoformat() if view.deadline else None,
+        "timeline": [{"date": day.isoformat(), "kind": kind, "label": label, "note": note or ""}
+                     for day, kind, label, note in events],
+        "published": None,
+        "title": None,
+    }
+    if published is not None:
+        record["published"] = f"{settings.get('SITEURL') or ''}/{published.url}"
+        record["title"] = published.title
+    return record, events
+
+
+def collect(cat):
+    """{code: (record, events)} for every case; raises ContentError when a
+    case's public notes carry personal data."""
+    problems = Problems()
+    allow = public_allowlist(cat)
+    records = {}
+    for case in casefiles.read_inbox(cat.settings):
+        view = _case_view(case, cat)
+        if view is None:
+            log.warning("%s: no tracking record (code or received date missing or invalid)", case.path)
+            continue
+        name = "" if case.name.endswith("某") or case.name == "匿名" else case.name  # purged: 王某
+        names = [name, pii.given_name_of(name)] if name else []
+        detector = pii.Detector(names=names, phones=[case.phone] if case.phone else [], allow=allow)
+        record, events = _record(view, cat.suggestions.get(view.code), cat.settings)
+        for day, kind, label, note in events:
+            for finding in detector.scan(note or ""):
+                field = NOTE_FIELDS.get(kind, kind)
+                context = pii.snippet(detector.last_text, finding.start, finding.end)
+                problems.add(case.path, field,
+                             f"{day} 的“{label}”含有{finding.label}：{context}"
+                             "，查询进度页面是公开的，请删除后重新生成",
+                             f"the {kind} note of {day} contains a {pii.KIND_EN[finding.kind]}; "
+                             "status pages are public: remove it and build again")
+        records[view.code] = (record, events)
+    for code, suggestion in cat.suggestions.items():
+        if code not in records:
+            records[code] = _record(suggestion, suggestion, cat.settings)
+    problems.raise_if_any()
+    return records
+
+
+def write_status_records(site, cat):
+    """Call after the sitemap is written: the records are deliberately not in it."""
+    records = collect(cat)
+    keys = status_keys(sorted(records), cat.settings.get("CACHE_PATH") or "cache")
+    for code in sorted(records):
+        record, events = records[code]
+        key = keys[code]
+        data = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        site.file(f"{RECORD_DIR}/{key}.json", data.encode("utf-8"), inputs=[data])
+        site.page(f"{RECORD_DIR}/{key}.html", "track_status", inputs=[data], record=record,
+                  events=events, deadline=datetime.date.fromisoformat(record["deadline"])
+                  if record["deadline"] else None,
+                  track_salt=SALT, track_iterations=ITERATIONS, track_key_length=KEY_LENGTH)
+    return len(records)
+
+
+__all__ = ["status_key", "write_track_page", "write_status_records", "collect"]
