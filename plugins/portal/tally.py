@@ -17,6 +17,9 @@ class Tally:
         self.evaluated = len(evaluated)
         self.satisfied = sum(1 for s in evaluated if s.final_satisfaction in ("满意", "基本满意"))
         self.face_to_face = sum(1 for s in items if s.answered and s.face_to_face)
+        # Cases left out of every figure above, by end state.
+        self.excluded = {state: sum(1 for s in suggestions if s.state == state)
+                         for state in ("merged", "rejected", "withdrawn")}
 
     @staticmethod
     def _rate(part, whole):
@@ -41,3 +44,8 @@ class Tally:
     def satisfaction_rate(self):
         """满意率: (满意 + 基本满意) / evaluated, counting a second evaluation."""
         return self._rate(self.satisfied, self.evaluated)
+
+    @property
+    def face_to_face_rate(self):
+        """面商率: answered after a face-to-face discussion / answered."""
+        return self._rate(self.face_to_face, self.answered)
