@@ -4,6 +4,9 @@ AUTHOR = "青石镇人大主席团"
 SITENAME = "青石镇人大代表履职服务平台"
 SITE_OWNER = "云岭县青石镇人民代表大会主席团"
 SITEURL = ""
+# The public address QR codes on printed notices and cards open (they need an
+# absolute URL); used when SITEURL is not an absolute URL. Fictional default.
+PORTAL_PUBLIC_URL = "https://rd.qingshi.example.gov.cn"
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 
@@ -76,8 +79,21 @@ RESULT_CLASSES = {
 # Months from assignment to the reply deadline, by source.
 DEADLINE_MONTHS = {"群众意见": 1, "代表建议": 3}
 
+# Private case files (invoke pull writes them; see README "处理来信").
+# None: <repo>/inbox/ (git-ignored); a relative path is relative to the
+# repository. The environment variable PORTAL_INBOX overrides it.
+PORTAL_INBOX = None
+# Days after a case ended (closed, merged, rejected, withdrawn) before
+# invoke purge removes the citizen's contact data.
+PORTAL_RETENTION_DAYS = 180
+
 # How many suggestions the home page lists as latest answered.
 HOME_LATEST_ANSWERED = 6
+
+# Escape every value a template prints unless it is marked |safe (the HTML
+# the build itself made from Markdown): a citizen's title or words can never
+# become markup on the public site.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
 MARKDOWN = {
     "extension_configs": {
@@ -85,3 +101,8 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+
+# Public contacts the PII guard and `invoke publish` never flag, besides the
+# stations' phones in content/stations (compared digit by digit), e.g.
+# ["0873-6120000", "renda@qingshi.example.gov.cn"].
+PORTAL_PII_ALLOW = []

@@ -102,6 +102,11 @@ class Renderer:
         config.pop("extensions", None)
         self._md = markdown.Markdown(
             extensions=list(ext_configs), extension_configs=ext_configs, **config)
+        # Raw HTML in portal content is shown as text, never passed through:
+        # a citizen's words (published from a case) must not become markup.
+        for registry, name in ((self._md.preprocessors, "html_block"), (self._md.inlinePatterns, "html")):
+            if name in registry:
+                registry.deregister(name)
 
     def __call__(self, text):
         text = text.strip()

@@ -42,3 +42,20 @@ def test_fast_path_only_when_exact(text):
         assert fast == markdown_reference(text)
     assert Renderer({"MARKDOWN": {"extension_configs": {"markdown.extensions.extra": {}},
                                   "output_format": "html5"}})(text) == markdown_reference(text)
+
+
+def test_markup_in_a_suggestion_is_shown_as_text(mini, tmp_path):
+    from bs4 import BeautifulSoup
+    from conftest import build, edit
+    path = mini / "suggestions" / "a.md"
+    edit(path, "title: 石门村通组道路硬化", 'title: 道路<img src=x onerror="alert(1)">硬化')
+    edit(path, "石门村到三组的道路泥泞。", "石门村到三组的道路泥泞。<script>alert(2)</script>")
+    build(mini, tmp_path / "out")
+    code = path.read_text("utf-8").split("code: ")[1].split("\n")[0]
+    for page in (f"suggestions/{code}/index.html", "index.html", "suggestions/index.html"):
+        soup = BeautifulSoup((tmp_path / "out" / page).read_text("utf-8"), "html.parser")
+        assert not soup.find_all("img", onerror=True), page
+        assert not [s for s in soup.find_all("script") if "alert" in s.text], page
+    soup = BeautifulSoup((tmp_path / "out" / f"suggestions/{code}/index.html").read_text("utf-8"), "html.parser")
+    assert '道路<img src=x onerror="alert(1)">硬化' in soup.h1.text
+    assert "<script>alert(2)</script>" in soup.get_text()
