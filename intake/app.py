@@ -9,6 +9,7 @@ import logging
 from chalice import Chalice
 
 from chalicelib import handlers, open311, web
+from chalicelib import track as track_handler
 
 app = Chalice(app_name="portal-intake")
 app.debug = False  # never send a traceback to a client
@@ -93,3 +94,9 @@ def open311_request_json():
 @web.guarded(app)
 def open311_request_xml():
     return open311.post_request(app.current_request, "xml")
+
+
+@app.route("/api/track", methods=["GET"])
+@web.guarded(app)
+def track():
+    return track_handler.lookup(app.current_request)

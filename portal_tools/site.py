@@ -67,11 +67,17 @@ def build(settings_file=None, **overrides):
     return settings
 
 
-def check(settings_file=None, **overrides):
-    """Validate every content file without writing anything; return problems."""
+def check(settings_file=None, inbox=None, **overrides):
+    """Validate every content file and every private case in the inbox
+    (see portal_tools.cases) without writing anything; return problems."""
     _plugin()
     from portal.catalog import Catalog
     from portal.pages import check_pelican_content
+    from portal_tools import cases
     settings = load_settings(settings_file, **overrides)
     catalog = Catalog(settings).load()
-    return list(catalog.problems) + check_pelican_content(settings)
+    problems = list(catalog.problems) + check_pelican_content(settings)
+    case_inbox = cases.explicit_inbox(settings, inbox)
+    if case_inbox is not None:
+        problems += cases.check_cases(settings, inbox=case_inbox, catalog=catalog)
+    return problems

@@ -2,7 +2,7 @@
 
 from pelican import signals
 
-from . import filters
+from . import filters, piiguard
 from .generator import PortalGenerator, default_settings
 from .writer import PelicanWriter
 
@@ -32,3 +32,5 @@ def register():
     signals.initialized.connect(_initialized)
     signals.get_generators.connect(_get_generators)
     signals.get_writer.connect(_get_writer)
+    # Last: every output file is scanned for personal data (fails the build).
+    signals.finalized.connect(piiguard.run)

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import views
+from . import discovery, tracking_pages, views
 from .catalog import Catalog
+from .fingerprint import site_basis
 from .writer import SiteWriter
 
 URLS = {
@@ -36,16 +37,24 @@ class PortalGenerator(Generator):
             self.settings.setdefault(key, value)
 
     def generate_context(self):
-        self.catalog = Catalog(self.settings, self.context).load()
+        cache = Path(self.settings.get("CACHE_PATH") or "cache")
+        self.catalog = Catalog(self.settings, self.context, cache_file=cache / "portal-sources.pickle").load()
         self.catalog.problems.raise_if_any()
         self.context["portal"] = self.catalog
         self.context["today"] = self.catalog.today
 
     def generate_output(self, writer):
         cache = Path(self.settings.get("CACHE_PATH") or "cache")
+        content = Path(self.settings["PATH"])
+        basis = site_basis(self.settings, self.theme, self.catalog.today,
+                           [content / p for p in (*self.settings["PAGE_PATHS"], *self.settings["ARTICLE_PATHS"])])
         self.site = SiteWriter(self.output_path, self.get_template, self.context,
-                               cache / "portal-manifest.json")
+                               cache / "portal-manifest.json", basis)
         views.write_all(self.site, self.catalog)
+        # After every page: the sitemap lists what was written (and Pelican's pages).
+        discovery.write_sitemap(self.site, self.settings, discovery.pelican_pages(self.context, self.settings))
+        # After the sitemap: status records are reachable by code only, never listed.
+        tracking_pages.write_status_records(self.site, self.catalog)
         for static in self.settings.get("PORTAL_THEME_STATIC_PATHS", []):
             self.site.copy_tree(Path(self.theme) / static, self.settings["THEME_STATIC_DIR"])
         self.site.finish()
@@ -64,6 +73,7 @@ class PortalGenerator(Generator):
             "stations": {s.slug: s.name for s in sorted(cat.stations.values(), key=lambda s: s.slug)},
         }
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        path = Path(target)
-        if not path.exists() or path.read_text("utf-8") != text:
-            path.write_text(text, "utf-8")
+        shell = self.get_template("intake_shell").render(dict(self.context, page_url="submit/"))
+        for path, body in ((Path(target), text), (Path(target).with_name("page_shell.html"), shell)):
+            if not path.exists() or path.read_text("utf-8") != body:
+                path.write_text(body, "utf-8")

@@ -7,6 +7,7 @@ suggestion changes a handful of pages, never every page of a list.
 
 from collections import OrderedDict
 
+from . import calendars, feeds, open311_mirror, opendata, reports, tracking_pages
 from .models import STATE_LABELS
 from .tally import Tally
 
@@ -25,7 +26,8 @@ def write_all(site, cat):
     settings = cat.settings
     suggestions = cat.published_suggestions()
     today = cat.today
-    home(site, cat, suggestions)
+    latest_bulletin = reports.write_all(site, cat)  # statistics, bulletins, notices, cards
+    home(site, cat, suggestions, latest_bulletin)
     deputy_pages(site, cat, today)
     station_pages(site, cat, today)
     unit_pages(site, cat, today)
@@ -33,6 +35,13 @@ def write_all(site, cat):
     suggestion_pages(site, cat, suggestions, settings, today)
     submit_pages(site, cat)
     site.page("404.html", "404")
+    tracking_pages.write_track_page(site, cat)  # 查询进度 (status records: generator, after the sitemap)
+    # Calendars, open data, Open311 mirror and feeds (issue 5).
+    calendars.write_calendars(site, cat)
+    opendata.write_open_data(site, cat)
+    open311_mirror.write_open311(site, cat)
+    feeds.write_feeds(site, cat)
+    feeds.write_news_feed(site, cat, site.base.get("articles", []))
 
 
 def submit_pages(site, cat):
@@ -50,14 +59,14 @@ def submit_pages(site, cat):
                       target=obj, target_key=f"{kind}:{obj.slug}", **common)
 
 
-def home(site, cat, suggestions):
+def home(site, cat, suggestions, latest_bulletin=None):
     answered = sorted((s for s in suggestions if s.answered),
                       key=lambda s: (s.answered, s.code), reverse=True)
     latest = answered[: cat.settings["HOME_LATEST_ANSWERED"]]
     upcoming = cat.upcoming(cat.settings["HOME_UPCOMING_DAYS"])
     tally = Tally(suggestions, cat.today)
     site.page("index.html", "home", inputs=[*latest, *upcoming, *suggestions],
-              upcoming=upcoming, latest_answered=latest, tally=tally,
+              upcoming=upcoming, latest_answered=latest, tally=tally, latest_bulletin=latest_bulletin,
               deputy_count=len(cat.deputies), station_count=len(cat.stations))
 
 
@@ -126,7 +135,7 @@ def reception_pages(site, cat, today):
     for (year, month), group in months.items():
         site.page(f"reception/{year}/{month:02d}/index.html", "reception_month",
                   inputs=[o.schedule for o in group], year=year, month=month, occasions=group,
-                  months=list(months))
+                  months=list(months), weeks=calendars.month_weeks(year, month, group))
     for schedule in schedules:
         site.page(schedule.save_as, "reception_schedule", inputs=[schedule, schedule.station],
                   schedule=schedule)

@@ -18,6 +18,17 @@ def fixed_today(monkeypatch):
     monkeypatch.setenv("PORTAL_TODAY", TODAY)
 
 
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory):
+    """The sample ``content/`` built once per session (today = TODAY); the
+    output directory. Shared by every test module that reads the built site."""
+    out = tmp_path_factory.mktemp("sample") / "output"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PORTAL_TODAY", TODAY)
+        build(ROOT / "content", out)
+    return out
+
+
 @pytest.fixture
 def mini(tmp_path):
     """A writable copy of the small valid content set."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, TODAY, build, check
+from conftest import ROOT, TODAY, check
 
 CONTENT = ROOT / "content"
 CONF = runpy.run_path(str(ROOT / "pelicanconf.py"))
@@ -223,12 +223,8 @@ def sample():
 
 
 @pytest.fixture(scope="session")
-def site(sample, tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample") / "output"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PORTAL_TODAY", TODAY)
-        build(CONTENT, out)
-    return Site(out)
+def site(sample, sample_output):
+    return Site(sample_output)
 
 
 def facts(soup):
@@ -279,10 +275,11 @@ def test_every_page_is_plain_zh_cn_html_with_working_links(site):
             failures.append(f"{rel}: {len(soup.find_all('h1'))} <h1>")
         # Readable without JavaScript: no script at all, so nothing depends on one.
         # The exception is the intake issue's form (/submit/...): its own same-host
-        # script only enhances a form that posts without it.
+        # script only enhances a form that posts without it; so does 查询进度's
+        # (/track/: a GET form the intake answers without it).
         for tag in soup.find_all(["script", "noscript", "iframe", "embed", "object"]):
-            if rel.startswith("submit/") and tag.name == "script" and tag.get("src", "").startswith("/"):
-                form = soup.find("form", method="post")
+            if rel.startswith(("submit/", "track/")) and tag.name == "script" and tag.get("src", "").startswith("/"):
+                form = soup.find("form", method="post" if rel.startswith("submit/") else "get")
                 if form is None or not form.get("action"):
                     failures.append(f"{rel}: the form does not work without its script")
                 continue
