@@ -111,9 +111,17 @@ def rebuild(output, **options):
 
 
 def watch(output, stop, **options):
+    """Rebuild on changes to the content, the theme, the plugin, the settings
+    and the private cases (their tracking status pages come from them)."""
     from watchfiles import watch as watch_changes
     roots = [Path(options["path"]) if p == "content" and "path" in options else site.ROOT / p
              for p in WATCHED]
+    sys.path.insert(0, str(site.ROOT / "plugins"))
+    from portal.casefiles import inbox_path
+    inbox = inbox_path({"PATH": str(options.get("path") or site.ROOT / "content")})
+    if inbox is not None:
+        inbox.mkdir(parents=True, exist_ok=True)
+        roots.append(inbox)
     paths = [str(p) for p in roots if p.exists()]
     for _changes in watch_changes(*paths, stop_event=stop, debounce=300):
         rebuild(output, **options)

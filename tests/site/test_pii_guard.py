@@ -68,7 +68,9 @@ PLANTED = [
 CLEAN = [
     # Seen at county scale: a feed entry's UUID, and a reception-day address
     # in a calendar whose line is folded in the middle of the date.
-    ("uuid.xml", "<id>urn:uuid:b2c2065e-0869-5900-8818-38019ec242e1</id>"),
+    ("uuid.xml", "<id>urn:uuid:b2c2065e-0869-5900-8818-38019ec242e1</id>"
+                 "<id>urn:uuid:09882149-8848-5af7-bbbc-569900000000</id>"
+                 "<id>urn:uuid:48f8aaaa-563d-8522-ab12-042435764960</id>"),
     ("folded.ics", "DESCRIPTION:详情：/reception/r-04997/2\r\n 026-10-20/ URL:/reception/r-04997/2026-10-20/"),
     ("dates.html", "<p>2026-11-22 至 2026-12-01；2026/1/5；2026.11.22</p>"
                    "<p>2026-11-13 2026-12-13 2027-01-13 2027-02-13</p>"),
