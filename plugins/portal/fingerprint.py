@@ -59,10 +59,10 @@ def page_fingerprint(base, template, save_as, inputs, context):
     return digest(*out)
 
 
-def _tree_digest(root, h):
+def _tree_digest(root, h, pattern="*"):
     root = Path(root)
     if root.is_dir():
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())
 
@@ -81,7 +81,7 @@ def site_basis(settings, theme, today, pelican_paths=()):
     """Hash of everything every page may depend on."""
     h = hashlib.sha256()
     _tree_digest(Path(theme) / "templates", h)
-    _tree_digest(Path(__file__).parent, h)
+    _tree_digest(Path(__file__).parent, h, "*.py")
     for path in pelican_paths:
         _tree_digest(path, h)
     h.update("\x00".join(_plain_settings(settings)).encode())

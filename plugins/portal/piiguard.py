@@ -32,6 +32,7 @@ until it is fixed.
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import time
 from pathlib import Path
@@ -91,27 +92,46 @@ def _detector_stamp(detector):
     return h.hexdigest()
 
 
+PARALLEL_THRESHOLD = 2000  # files; below this, starting processes costs more than it saves
+_worker_detector = None
+
+
+def _scan_in_worker(item):
+    path, rel = item
+    return _scan_file(Path(path), rel, _worker_detector)
+
+
 def scan_output(output, detector, clean=None):
     """[(relative path, Finding, snippet)] for every finding in the output.
     ``clean`` ({relative path: [mtime_ns, size]} of files already found
-    clean by this detector) is updated in place; those files are skipped."""
+    clean by this detector) is updated in place; those files are skipped.
+    Many files (a cold build) are scanned on every core."""
+    global _worker_detector
     output = Path(output)
-    found = []
-    seen = set()
+    todo, stamps, seen = [], {}, set()
     for path in text_files(output):
         rel = path.relative_to(output).as_posix()
         seen.add(rel)
         st = path.stat()
-        stamp = [st.st_mtime_ns, st.st_size]
-        if clean is not None and clean.get(rel) == stamp:
-            continue
-        before = len(found)
-        found += _scan_file(path, rel, detector)
+        stamps[rel] = [st.st_mtime_ns, st.st_size]
+        if clean is None or clean.get(rel) != stamps[rel]:
+            todo.append((str(path), rel))
+    workers = min(os.cpu_count() or 1, 4)
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        _worker_detector = detector
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_scan_in_worker, todo, chunksize=64)
+        _worker_detector = None
+    else:
+        results = [_scan_file(Path(path), rel, detector) for path, rel in todo]
+    found = []
+    for (_, rel), findings in zip(todo, results):
+        found += findings
         if clean is not None:
-            if len(found) == before:
-                clean[rel] = stamp
-            else:
+            if findings:
                 clean.pop(rel, None)
+            else:
+                clean[rel] = stamps[rel]
     if clean is not None:
         for rel in set(clean) - seen:
             del clean[rel]

@@ -45,18 +45,19 @@ def write_all(site, cat):
 
 
 def submit_pages(site, cat):
-    """The form, once general and once per deputy and station with that
-    target preselected (a static page cannot read the query string without
-    JavaScript)."""
+    """The form, once general (every deputy and station to choose from) and
+    once per deputy and station with that target preselected: a static page
+    cannot read the query string without JavaScript. A per-target page
+    offers only its target (a thousand-name list helps nobody on a phone)
+    and links to the general form."""
     deputies = sorted(cat.deputies.values(), key=lambda d: (d.group, d.slug))
     stations = sorted(cat.stations.values(), key=lambda s: s.slug)
-    common = dict(deputy_groups=_by(deputies, lambda d: d.group), stations=stations)
-    inputs = [*deputies, *stations]
-    site.page("submit/index.html", "submit", inputs=inputs, target=None, **common)
+    site.page("submit/index.html", "submit", inputs=[*deputies, *stations], target=None,
+              deputy_groups=_by(deputies, lambda d: d.group), stations=stations)
     for kind, items in (("deputy", deputies), ("station", stations)):
         for obj in items:
-            site.page(f"submit/{kind}/{obj.slug}/index.html", "submit", inputs=inputs,
-                      target=obj, target_key=f"{kind}:{obj.slug}", **common)
+            site.page(f"submit/{kind}/{obj.slug}/index.html", "submit", inputs=[obj],
+                      target=obj, target_kind=kind, target_key=f"{kind}:{obj.slug}")
 
 
 def home(site, cat, suggestions, latest_bulletin=None):
