@@ -7,10 +7,18 @@ ships it); the site build loads that file rather than keeping a copy.
 import importlib.util
 import pathlib
 
-_PATH = pathlib.Path(__file__).resolve().parents[2] / "intake" / "chalicelib" / "tracking.py"
-_spec = importlib.util.spec_from_file_location("portal_intake_tracking", _PATH)
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
+
+def load_intake_module(name):
+    """A module of intake/chalicelib loaded by path (it imports nothing from
+    its package at module level), without putting the intake on sys.path."""
+    path = pathlib.Path(__file__).resolve().parents[2] / "intake" / "chalicelib" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"portal_intake_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_module = load_intake_module("tracking")
 
 CodeError = _module.CodeError
 normalize = _module.normalize

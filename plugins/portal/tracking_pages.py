@@ -38,11 +38,9 @@ on a machine without the inbox), from ``content/suggestions``.
 
 import concurrent.futures
 import datetime
-import importlib.util
 import json
 import logging
 import os
-import pathlib
 import types
 from pathlib import Path
 
@@ -50,13 +48,11 @@ from . import casefiles, pii
 from .fields import Fields
 from .models import STATE_LABELS, Suggestion
 from .problems import Problems
+from .tracking import load_intake_module
 
 log = logging.getLogger(__name__)
 
-_PATH = pathlib.Path(__file__).resolve().parents[2] / "intake" / "chalicelib" / "track.py"
-_spec = importlib.util.spec_from_file_location("portal_intake_track", _PATH)
-_track = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_track)
+_track = load_intake_module("track")
 
 SALT = _track.SALT
 ITERATIONS = _track.ITERATIONS
