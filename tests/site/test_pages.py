@@ -259,6 +259,14 @@ def s_url(code):
 
 # -- site-wide -----------------------------------------------------------------
 
+PREFS_JS = "/theme/js/prefs.js"  # the reader's display switches, on every page (test_accessibility.py)
+
+
+def other_scripts(soup):
+    """<script> elements other than the site-wide prefs.js."""
+    return [t for t in soup.find_all("script") if t.get("src") != PREFS_JS]
+
+
 def test_every_page_is_plain_zh_cn_html_with_working_links(site):
     failures = []
     files = site.html_files()
@@ -276,8 +284,19 @@ def test_every_page_is_plain_zh_cn_html_with_working_links(site):
         # Readable without JavaScript: no script at all, so nothing depends on one.
         # The exception is the intake issue's form (/submit/...): its own same-host
         # script only enhances a form that posts without it; so does 查询进度's
-        # (/track/: a GET form the intake answers without it).
+        # (/track/: a GET form the intake answers without it). And on every page the
+        # reader's 大字/高对比 switches: one same-host theme/js/prefs.js in <head> that
+        # only sets classes on <html>; its buttons are `hidden` in the HTML, so
+        # without JavaScript nothing is offered that needs it.
+        prefs = [t for t in soup.find_all("script") if t.get("src") == PREFS_JS]
+        if len(prefs) != 1 or prefs[0].parent.name != "head" or prefs[0].get_text(strip=True):
+            failures.append(f"{rel}: not exactly one {PREFS_JS} in <head>")
+        bar = soup.select("[data-prefs]")
+        if len(bar) != 1 or not bar[0].has_attr("hidden"):
+            failures.append(f"{rel}: the 大字/高对比 switches are not hidden without JavaScript")
         for tag in soup.find_all(["script", "noscript", "iframe", "embed", "object"]):
+            if any(tag is t for t in prefs):
+                continue
             if rel.startswith(("submit/", "track/")) and tag.name == "script" and tag.get("src", "").startswith("/"):
                 form = soup.find("form", method="post" if rel.startswith("submit/") else "get")
                 if form is None or not form.get("action"):
@@ -468,7 +487,7 @@ def test_station_pages(site, sample):
         assert lat in numbers and lon in numbers, amap[0]
         assert f"geo:{lat},{lon}" in map_links or any(
             [float(x) for x in re.findall(r"-?\d+\.\d+", h)] == [lat, lon] for h in map_links if h.startswith("geo:"))
-        assert not soup.find_all(["iframe", "script"])
+        assert not soup.find_all("iframe") and not other_scripts(soup)
 
 
 # -- reception days -------------------------------------------------------------------
