@@ -12,6 +12,7 @@ station and deputies), computed once by the catalog.
 
 import datetime
 import hashlib
+import os
 from pathlib import Path
 
 _BASIC = (str, int, float, bool, type(None))
@@ -86,4 +87,22 @@ def site_basis(settings, theme, today, pelican_paths=()):
         _tree_digest(path, h)
     h.update("\x00".join(_plain_settings(settings)).encode())
     h.update(today.isoformat().encode())
+    return h.hexdigest()
+
+
+def source_stamp(basis, roots, output):
+    """Hash of the site-wide basis and the names, sizes and modification
+    times of every file under ``roots`` (content, cases, theme). When it
+    equals the last build's, no output can differ: the build skips its
+    output phase altogether instead of asking every page."""
+    h = hashlib.sha256(f"{basis}|{Path(output).resolve()}".encode())
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                st = os.stat(os.path.join(dirpath, name))
+                h.update(f"{dirpath}/{name}|{st.st_mtime_ns}|{st.st_size}\n".encode())
     return h.hexdigest()

@@ -1,14 +1,17 @@
 """The Pelican generator for the portal's content types."""
 
 import json
+import logging
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import discovery, tracking_pages, views
-from .catalog import Catalog
-from .fingerprint import site_basis
+from . import casefiles, discovery, tracking_pages, views
+from .catalog import Catalog, portal_today
+from .fingerprint import site_basis, source_stamp
 from .writer import SiteWriter
+
+logger = logging.getLogger(__name__)
 
 URLS = {
     "DEPUTY": "deputies/{slug}/",
@@ -38,18 +41,37 @@ class PortalGenerator(Generator):
 
     def generate_context(self):
         cache = Path(self.settings.get("CACHE_PATH") or "cache")
-        self.catalog = Catalog(self.settings, self.context, cache_file=cache / "portal-sources.pickle").load()
+        content = Path(self.settings["PATH"])
+        today = portal_today(self.settings)
+        self.basis = site_basis(self.settings, self.theme, today,
+                                [content / p for p in (*self.settings["PAGE_PATHS"], *self.settings["ARTICLE_PATHS"])])
+        inbox = casefiles.inbox_path(self.settings)
+        roots = [content / d for d in self.settings["PORTAL_DIRS"].values()] + [Path(self.theme)]
+        self.stamp = source_stamp(self.basis, roots + ([inbox] if inbox else []), self.output_path)
+        self.stamp_file = cache / "portal-build-stamp"
+        self.context["today"] = today
+        if self._unchanged_since_last_build():
+            self.catalog = None
+            return
+        self.catalog = Catalog(self.settings, self.context, today=today,
+                               cache_file=cache / "portal-sources.pickle").load()
         self.catalog.problems.raise_if_any()
         self.context["portal"] = self.catalog
-        self.context["today"] = self.catalog.today
+
+    def _unchanged_since_last_build(self):
+        try:
+            same = self.stamp_file.read_text("utf-8") == self.stamp
+        except OSError:
+            return False
+        return same and (Path(self.output_path) / "index.html").exists()
 
     def generate_output(self, writer):
+        if self.catalog is None:
+            logger.info("portal: no source changed since the last build; output left as it is")
+            return
         cache = Path(self.settings.get("CACHE_PATH") or "cache")
-        content = Path(self.settings["PATH"])
-        basis = site_basis(self.settings, self.theme, self.catalog.today,
-                           [content / p for p in (*self.settings["PAGE_PATHS"], *self.settings["ARTICLE_PATHS"])])
         self.site = SiteWriter(self.output_path, self.get_template, self.context,
-                               cache / "portal-manifest.json", basis)
+                               cache / "portal-manifest.json", self.basis)
         views.write_all(self.site, self.catalog)
         # After every page: the sitemap lists what was written (and Pelican's pages).
         discovery.write_sitemap(self.site, self.settings, discovery.pelican_pages(self.context, self.settings))
@@ -59,6 +81,8 @@ class PortalGenerator(Generator):
             self.site.copy_tree(Path(self.theme) / static, self.settings["THEME_STATIC_DIR"])
         self.site.finish()
         self.write_intake_data()
+        # Last: a build that stopped before here is never taken as up to date.
+        self.stamp_file.write_text(self.stamp, "utf-8")
 
     def write_intake_data(self):
         """The intake function checks categories and addressed deputies or

@@ -93,3 +93,20 @@ def test_incremental_builds_match_cold_builds(tmp_path):
 
     ws.settings = {"home_latest_answered": 3}
     ws.check_same_as_cold("changing a setting")
+
+
+def test_a_build_with_no_changed_source_skips_the_output_phase(mini, tmp_path, monkeypatch):
+    import os
+
+    from portal import views
+    from conftest import build
+    build(mini, tmp_path / "out")
+    calls = []
+    real = views.write_all
+    monkeypatch.setattr(views, "write_all", lambda *a, **k: (calls.append(1), real(*a, **k)))
+    build(mini, tmp_path / "out")
+    assert calls == []  # nothing changed: no page was even asked for
+    deputy = mini / "deputies" / "d-001.md"
+    os.utime(deputy, ns=(deputy.stat().st_atime_ns, deputy.stat().st_mtime_ns + 1_000_000))
+    build(mini, tmp_path / "out")
+    assert calls == [1]  # a touched file: the pages are asked again (and skip by fingerprint)
