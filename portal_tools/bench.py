@@ -135,7 +135,9 @@ class Bench:
     def run_template_change(self):
         template = ROOT / "theme" / "templates" / "suggestion.html"
         try:
-            template.write_text(self.theme_backup + "\n{# bench #}<!-- bench -->\n", "utf-8")
+            # Inside the content block: every suggestion page changes.
+            head, _, tail = self.theme_backup.rpartition("{% endblock %}")
+            template.write_text(head + "<!-- bench -->{% endblock %}" + tail, "utf-8")
             self.portal_build("template_change")
         finally:
             template.write_text(self.theme_backup, "utf-8")
