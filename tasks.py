@@ -23,10 +23,14 @@ def build(c, production=False, output=None, content=None):
     from portal_tools import site
     settings_file = ROOT / ("publishconf.py" if production else "pelicanconf.py")
     try:
-        site.build(settings_file, output_path=output, path=content)
+        settings = site.build(settings_file, output_path=output, path=content)
     except site.content_error() as err:
         _report_and_exit(err.problems)
+    except site.search_error() as err:
+        print(f"网站已生成 / site built: {output or 'output/'}")
+        raise Exit(err.report(), code=1)
     print(f"网站已生成 / site built: {output or 'output/'}")
+    print(settings["PORTAL_SEARCH_RESULT"].summary())
 
 
 @task(help={"path": "content directory to check (default: content/)",
@@ -275,6 +279,8 @@ def publish(c, code=None, content=None, inbox=None, output=None):
     except site.content_error() as err:
         _report_and_exit(err.problems)
     print(result.summary())
+    if result.search_error:
+        raise Exit(code=1)
 
 
 @task(help={"scale": "small, county or province (default county)",

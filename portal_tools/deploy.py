@@ -342,9 +342,14 @@ def deploy(output, bucket, prefix="", distribution=None, s3=None, cloudfront=Non
         log(f"uploaded  {prefix}{rel}")
         return rel, answer["ETag"]
 
+    # The search index's entry file goes up last (and old index files are
+    # deleted after it): until it is replaced, browsers keep using the
+    # previous index, whose files are all still there.
+    entry = sorted(rel for rel in uploads if rel.endswith("pagefind-entry.json"))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for rel, etag in pool.map(put, sorted(uploads)):
-            state[rel] = dict(local[rel].headers(), etag=etag)
+        for phase in (sorted(set(uploads) - set(entry)), entry):
+            for rel, etag in pool.map(put, phase):
+                state[rel] = dict(local[rel].headers(), etag=etag)
 
     for start in range(0, len(deletes), 1000):
         batch = deletes[start:start + 1000]

@@ -59,6 +59,7 @@ class Result:
         self.unchanged = []   # already up to date
         self.built = False
         self.deployed = None  # the deploy result, when a target is configured
+        self.search_error = None  # the search index failed (the site is built; the old index is kept)
 
     def summary(self):
         lines = [f"已发布 {len(self.written)} 件，{len(self.unchanged)} 件无变化 / "
@@ -66,6 +67,8 @@ class Result:
         lines += [f"  {p}" for p in self.written]
         if self.built:
             lines.append("网站已重新生成 / site rebuilt")
+        if self.search_error:
+            lines.append(self.search_error)
         if self.deployed is not None:
             lines.append("已部署 / deployed")
         return "\n".join(lines)
@@ -261,8 +264,12 @@ def publish(codes=(), content=None, inbox=None, output=None, settings_file=None,
 
     if build:
         # The build reads the same inbox: tracking status and the PII guard.
-        site.build(settings_file, path=str(content_path), output_path=output,
-                   portal_inbox=str(inbox_path))
+        try:
+            site.build(settings_file, path=str(content_path), output_path=output,
+                       portal_inbox=str(inbox_path))
+        except site.search_error() as err:
+            # The pages are built and go out; the previous search index stays.
+            result.search_error = err.report()
         result.built = True
         if deploy:
             result.deployed = _deploy(output or settings["OUTPUT_PATH"])

@@ -106,6 +106,8 @@ def rebuild(output, **options):
         print(err.report(), flush=True)
         print("网站未更新，请修改后保存 / site not updated: fix the files above", flush=True)
         return False
+    except site.search_error() as err:
+        print(err.report(), flush=True)
     print(f"已重新生成 / rebuilt in {time.perf_counter() - started:.1f}s", flush=True)
     return True
 

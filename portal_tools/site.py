@@ -57,14 +57,26 @@ def _isolated(overrides):
     return overrides
 
 
-def build(settings_file=None, **overrides):
-    """Build the site; raise ContentError listing every content problem."""
+def build(settings_file=None, search=True, **overrides):
+    """Build the site; raise ContentError listing every content problem.
+    Then (``search``) update the search index (portal_tools.search): its
+    failure raises search.SearchIndexError after the site is built, with the
+    previous index still in place."""
     from pelican import Pelican
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     settings = load_settings(settings_file, **_isolated(overrides))
     pelican = Pelican(settings)
     pelican.run()
+    if search:
+        from portal_tools import search as searching
+        settings["PORTAL_SEARCH_RESULT"] = searching.update_index(
+            settings["OUTPUT_PATH"], settings.get("CACHE_PATH") or ROOT / "cache")
     return settings
+
+
+def search_error():
+    from portal_tools.search import SearchIndexError
+    return SearchIndexError
 
 
 def check(settings_file=None, inbox=None, **overrides):

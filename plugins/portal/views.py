@@ -35,6 +35,7 @@ def write_all(site, cat):
     suggestion_pages(site, cat, suggestions, settings, today)
     submit_pages(site, cat)
     site.page("404.html", "404")
+    site.page("search/index.html", "search")  # 站内搜索 (index: portal_tools/search.py, after the build)
     tracking_pages.write_track_page(site, cat)  # 查询进度 (status records: generator, after the sitemap)
     # Calendars, open data, Open311 mirror and feeds (issue 5).
     calendars.write_calendars(site, cat)
