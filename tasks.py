@@ -286,8 +286,10 @@ def publish(c, code=None, content=None, inbox=None, output=None):
 @task(help={"scale": "small, county or province (default county)",
             "json": "also write the measurements as JSON to this path",
             "baseline": "measure plain Pelican side by side (default on)",
-            "intake": "measure the intake (default on)"})
-def bench(c, scale="county", json=None, baseline=True, intake=True):
+            "intake": "measure the intake (default on)",
+            "search": "measure the search index (default on)",
+            "province": "also build at province scale and report the ratio of the cold builds"})
+def bench(c, scale="county", json=None, baseline=True, intake=True, search=True, province=False):
     """Measure builds and the intake on a generated fixture; print a table."""
     from portal_tools import bench as bench_module
-    bench_module.run(scale, json_path=json, baseline=baseline, intake=intake)
+    bench_module.run(scale, json_path=json, baseline=baseline, intake=intake, search=search, province=province)

@@ -82,22 +82,37 @@ class Bench:
 
     # -- the portal ---------------------------------------------------------
 
-    def portal_build(self, label):
+    def portal_build(self, name, files_name=None, rss_name=None):
+        """One build of the portal in a child process: records ``<name>_s``,
+        the files whose bytes changed and the peak RSS (the child and the
+        processes it forked, whichever was largest)."""
         code = textwrap.dedent(f"""
             from portal_tools import site
             site.build(path={str(self.content)!r}, output_path={str(self.output)!r},
-                       cache_path={str(self.cache)!r}, portal_intake_data="")
+                       cache_path={str(self.cache)!r}, portal_intake_data="", search=False)
         """)
         before = _snapshot(self.output) if self.output.exists() else {}
         seconds, rss, _ = _run_measured(code, {"PORTAL_TODAY": TODAY, "PORTAL_INBOX": str(self.inbox)})
         after = _snapshot(self.output)
         changed = _changed(before, after)
-        self.record(f"{label}_s", seconds, "s")
-        self.record(f"{label}_files_written", changed, "files")
-        self.record(f"{label}_peak_rss_mb", rss, "MB")
+        self.record(f"{name}_s", seconds, "s")
+        self.record(files_name or f"{name}_changed_files", changed, "files")
+        self.record(rss_name or f"{name}_peak_rss_mb", rss, "MB")
         return seconds, changed, len(after)
 
-    def run_portal(self):
+    def search_index(self):
+        """Pagefind over the built site (after the pages are live)."""
+        code = textwrap.dedent(f"""
+            from portal_tools import search
+            r = search.update_index({str(self.output)!r}, {str(self.cache)!r})
+            print(r.pages)
+        """)
+        seconds, rss, out = _run_measured(code)
+        self.record("search_index_s", seconds, "s")
+        self.record("search_index_peak_rss_mb", rss, "MB")
+        self.record("search_indexed_pages", int(out.strip().splitlines()[-1]), "pages")
+
+    def run_portal(self, search=True):
         from portal_tools import fixture
         source = self.work / "fixture"
         if not (source / "suggestions").exists():
@@ -112,35 +127,36 @@ class Bench:
         self.inbox.mkdir(parents=True, exist_ok=True)
         shutil.copytree(source, self.content)
         print("portal:", flush=True)
-        cold, _, total = self.portal_build("cold_build")
+        cold, _, total = self.portal_build("cold_build", "cold_files_written", "cold_peak_rss_mb")
         self.record("output_files", total, "files")
-        self.portal_build("noop_build")
+        self.portal_build("noop_build", "noop_files_written")
         # Publish one new answered suggestion.
         sys.path.insert(0, str(ROOT / "intake"))
         from chalicelib import tracking
         unit = sorted(p.stem for p in (self.content / "units").glob("*.md"))[0]
         (self.content / "suggestions" / "bench-new.md").write_text(
             PUBLISHED.format(code=tracking.new_code(), unit=unit), "utf-8")
-        publish, changed, _ = self.portal_build("publish_one")
-        self.record("publish_changed_files", changed, "files")
+        publish, _, _ = self.portal_build("publish_one", "publish_changed_files")
         # Edit one deputy.
         deputy = sorted((self.content / "deputies").glob("*.md"))[0]
         text = deputy.read_text("utf-8")
         deputy.write_text(text.replace("occupation: ", "occupation: 基准测试修改 ", 1), "utf-8")
         self.portal_build("edit_deputy")
-        # Change one template.
-        self.theme_backup = (ROOT / "theme" / "templates" / "suggestion.html").read_text("utf-8")
+        self.run_template_change()
+        if search:
+            self.search_index()
         return cold, publish
 
     def run_template_change(self):
         template = ROOT / "theme" / "templates" / "suggestion.html"
+        backup = template.read_text("utf-8")
         try:
             # Inside the content block: every suggestion page changes.
-            head, _, tail = self.theme_backup.rpartition("{% endblock %}")
+            head, _, tail = backup.rpartition("{% endblock %}")
             template.write_text(head + "<!-- bench -->{% endblock %}" + tail, "utf-8")
             self.portal_build("template_change")
         finally:
-            template.write_text(self.theme_backup, "utf-8")
+            template.write_text(backup, "utf-8")
 
     # -- plain Pelican ------------------------------------------------------
 
@@ -278,19 +294,29 @@ Pelican(read_settings({str(settings)!r})).run()
         self.record("intake_lost", accepted - on_queue, "submissions")
 
 
-def run(scale="county", work=None, json_path=None, baseline=True, intake=True):
-    work = Path(work or ROOT / "var" / "bench" / scale)
-    work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(scale, work)
-    print(f"benchmark at {scale} scale in {work} (today = {TODAY})", flush=True)
-    cold, publish = bench.run_portal()
-    bench.run_template_change()
+def run(scale="county", work=None, json_path=None, baseline=True, intake=True, search=True, province=False):
+    """The benchmark at ``scale``; with ``province``, the portal's builds
+    also at province scale in the same run, and the ratio of the two cold
+    builds."""
+    work = Path(work or ROOT / "var" / "bench")
+    bench = Bench(scale, work / scale)
+    (work / scale).mkdir(parents=True, exist_ok=True)
+    print(f"benchmark at {scale} scale in {work / scale} (today = {TODAY})", flush=True)
+    cold, publish = bench.run_portal(search=search)
     if baseline:
         base_cold, base_warm = bench.run_baseline()
         bench.record("cold_vs_baseline_ratio", cold / base_cold, "×")
         bench.record("publish_speedup_vs_baseline_warm", base_warm / publish, "×")
     if intake:
         bench.run_intake()
+    records = bench.records
+    if province and scale != "province":
+        big = Bench("province", work / "province")
+        (work / "province").mkdir(parents=True, exist_ok=True)
+        print(f"portal at province scale in {work / 'province'}", flush=True)
+        big_cold, _ = big.run_portal(search=False)
+        big.record(f"province_vs_{scale}_cold_ratio", big_cold / cold, "×")
+        records = records + big.records
     if json_path:
-        Path(json_path).write_text(json.dumps(bench.records, ensure_ascii=False, indent=1), "utf-8")
-    return bench.records
+        Path(json_path).write_text(json.dumps(records, ensure_ascii=False, indent=1), "utf-8")
+    return records

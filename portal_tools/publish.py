@@ -264,15 +264,21 @@ def publish(codes=(), content=None, inbox=None, output=None, settings_file=None,
 
     if build:
         # The build reads the same inbox: tracking status and the PII guard.
-        try:
-            site.build(settings_file, path=str(content_path), output_path=output,
-                       portal_inbox=str(inbox_path))
-        except site.search_error() as err:
-            # The pages are built and go out; the previous search index stays.
-            result.search_error = err.report()
+        built = site.build(settings_file, path=str(content_path), output_path=output,
+                           portal_inbox=str(inbox_path), search=False)
         result.built = True
         if deploy:
             result.deployed = _deploy(output or settings["OUTPUT_PATH"])
+        # The pages are live; the search index follows them (it takes much
+        # longer on a large site), then goes out too.
+        try:
+            indexed = site.update_search(built)
+        except site.search_error() as err:
+            # The previous index stays (whole); the next publish or build retries.
+            result.search_error = err.report()
+        else:
+            if deploy and indexed.status == "indexed" and result.deployed is not None:
+                result.deployed = _deploy(output or settings["OUTPUT_PATH"])
     return result
 
 

@@ -98,21 +98,51 @@ def build_options(content=None, output=None):
     return target, options
 
 
-def rebuild(output, **options):
+class SearchIndexer:
+    """Updates the search index on a thread of its own after each rebuild,
+    so a rebuild is served at once; a rebuild during indexing makes it
+    index once more afterwards (never a stale index left behind)."""
+
+    def __init__(self):
+        self.wanted = threading.Event()
+        self.settings = None
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def request(self, settings):
+        self.settings = settings
+        self.wanted.set()
+
+    def _loop(self):
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            try:
+                result = site.update_search(self.settings)
+            except site.search_error() as err:
+                print(err.report(), flush=True)
+            else:
+                if result.status == "indexed":
+                    print(result.summary(), flush=True)
+
+
+def rebuild(output, indexer=None, **options):
     started = time.perf_counter()
     try:
-        site.build(**{"output_path": output, **options})
+        settings = site.build(**{"output_path": output, **options}, search=indexer is None)
     except site.content_error() as err:
         print(err.report(), flush=True)
         print("网站未更新，请修改后保存 / site not updated: fix the files above", flush=True)
         return False
     except site.search_error() as err:
         print(err.report(), flush=True)
+    else:
+        if indexer is not None:
+            indexer.request(settings)
     print(f"已重新生成 / rebuilt in {time.perf_counter() - started:.1f}s", flush=True)
     return True
 
 
-def watch(output, stop, **options):
+def watch(output, stop, indexer=None, **options):
     """Rebuild on changes to the content, the theme, the plugin, the settings
     and the private cases (their tracking status pages come from them)."""
     from watchfiles import watch as watch_changes
@@ -126,7 +156,7 @@ def watch(output, stop, **options):
         roots.append(inbox)
     paths = [str(p) for p in roots if p.exists()]
     for _changes in watch_changes(*paths, stop_event=stop, debounce=300):
-        rebuild(output, **options)
+        rebuild(output, indexer, **options)
 
 
 def start_intake(site_data):
@@ -151,10 +181,11 @@ def make_server(host, port, output, api=None):
 def run(host="127.0.0.1", port=8000, content=None, output=None):
     """Serve ``output`` (default output/) built from ``content`` (default content/)."""
     output, options = build_options(content, output)
-    if not rebuild(output, **options) and not (output / "index.html").exists():
+    indexer = SearchIndexer()  # the pages are served first; search follows a moment later
+    if not rebuild(output, indexer, **options) and not (output / "index.html").exists():
         print("首次生成失败，修改后将自动重试 / first build failed; watching for fixes", flush=True)
     stop = threading.Event()
-    threading.Thread(target=watch, args=(output, stop), kwargs=options, daemon=True).start()
+    threading.Thread(target=watch, args=(output, stop, indexer), kwargs=options, daemon=True).start()
     intake, api = start_intake(options.get("portal_intake_data"))
     server = make_server(host, port, output, api)
     print(f"门户已启动 / portal running: http://{host}:{port}/  (Ctrl-C 停止)", flush=True)

@@ -66,12 +66,21 @@ def build(settings_file=None, search=True, **overrides):
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     settings = load_settings(settings_file, **_isolated(overrides))
     pelican = Pelican(settings)
-    pelican.run()
+    try:
+        pelican.run()
+    finally:
+        import gc
+        gc.unfreeze()  # the build froze its catalog (plugins/portal/generator.py)
     if search:
-        from portal_tools import search as searching
-        settings["PORTAL_SEARCH_RESULT"] = searching.update_index(
-            settings["OUTPUT_PATH"], settings.get("CACHE_PATH") or ROOT / "cache")
+        settings["PORTAL_SEARCH_RESULT"] = update_search(settings)
     return settings
+
+
+def update_search(settings):
+    """Bring the search index up to date with the built site of ``settings``
+    (what ``build`` does last unless told ``search=False``)."""
+    from portal_tools import search as searching
+    return searching.update_index(settings["OUTPUT_PATH"], settings.get("CACHE_PATH") or ROOT / "cache")
 
 
 def search_error():

@@ -18,6 +18,14 @@ def _initialized(pelican):
     pelican.settings["PORTAL_THEME_STATIC_PATHS"] = pelican.settings.get("THEME_STATIC_PATHS", [])
     pelican.settings["THEME_STATIC_PATHS"] = []
     pelican.settings["STATIC_CHECK_IF_MODIFIED"] = True
+    # Compiled templates are kept between builds: compiling them costs more
+    # than a small rebuild's rendering.
+    from pathlib import Path
+    from jinja2 import FileSystemBytecodeCache
+    compiled = Path(pelican.settings.get("CACHE_PATH") or "cache") / "jinja"
+    compiled.mkdir(parents=True, exist_ok=True)
+    pelican.settings["JINJA_ENVIRONMENT"] = {**(pelican.settings.get("JINJA_ENVIRONMENT") or {}),
+                                             "bytecode_cache": FileSystemBytecodeCache(str(compiled))}
 
 
 def _get_generators(pelican):

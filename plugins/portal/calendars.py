@@ -20,6 +20,8 @@ import calendar
 import datetime
 from urllib.parse import urlsplit
 
+from .fingerprint import digest
+
 TZID = "Asia/Shanghai"
 _OFFSET = datetime.timedelta(hours=8)  # China has no daylight saving time
 
@@ -151,31 +153,24 @@ def ics(occasions, name, settings):
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
-def _inputs(occasions, *extra):
-    found = {}
-    for o in occasions:
-        for obj in (o.schedule, o.station, *o.deputies):
-            if obj is not None:
-                found[obj.source_path] = obj
-    for obj in extra:
-        if obj is not None:
-            found[obj.source_path] = obj
-    return [found[k] for k in sorted(found)]
+def _key(occasions, *owners):
+    """A calendar shows its days as scheduled (not today's state of them)."""
+    return digest(*(o.static_digest for o in occasions), *(x.render_digest for x in owners))
 
 
 def write_calendars(site, cat):
     settings = cat.settings
     sitename = settings.get("SITENAME") or ""
-    site.file("reception/calendar.ics", ics(cat.occasions, f"{sitename}接待选民日", settings),
-              inputs=_inputs(cat.occasions))
-    for station in sorted(cat.stations.values(), key=lambda s: s.slug):
-        site.file(f"{station.save_as[: -len('index.html')]}calendar.ics",
-                  ics(station.occasions, f"{station.name}接待选民日", settings),
-                  inputs=_inputs(station.occasions, station))
-    for deputy in sorted(cat.deputies.values(), key=lambda d: d.slug):
-        site.file(f"{deputy.save_as[: -len('index.html')]}calendar.ics",
-                  ics(deputy.occasions, f"{deputy.name}代表接待选民日", settings),
-                  inputs=_inputs(deputy.occasions, deputy))
+    site.file("reception/calendar.ics", lambda: ics(cat.occasions, f"{sitename}接待选民日", settings),
+              inputs=[_key(cat.occasions)])
+    site.files(sorted(cat.stations.values(), key=lambda s: s.slug),
+               save_as=lambda station: f"{station.save_as[: -len('index.html')]}calendar.ics",
+               make=lambda station: ics(station.occasions, f"{station.name}接待选民日", settings),
+               key=lambda station: _key(station.occasions, station))
+    site.files(sorted(cat.deputies.values(), key=lambda d: d.slug),
+               save_as=lambda deputy: f"{deputy.save_as[: -len('index.html')]}calendar.ics",
+               make=lambda deputy: ics(deputy.occasions, f"{deputy.name}代表接待选民日", settings),
+               key=lambda deputy: _key(deputy.occasions, deputy))
 
 
 # -- month view ----------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 from .models import Deputy, ReceptionDay, Station, Suggestion, Unit
 from .problems import Problems
 from .fingerprint import digest
-from .readcache import SourceCache
+from .readcache import RecordCache, problems_of, restore
 
 TYPES = (("stations", Station), ("units", Unit), ("deputies", Deputy),
          ("reception", ReceptionDay), ("suggestions", Suggestion))
@@ -35,6 +35,21 @@ def source_files(root):
     return sorted(p for p in root.rglob("*.md") if not any(part.startswith(".") for part in p.parts))
 
 
+def scan_files(root):
+    """{path: (mtime_ns, size)} of the ``*.md`` files under ``root`` (dot
+    files and directories skipped), in the order of ``source_files``."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.endswith(".md") and not name.startswith("."):
+                path = os.path.join(dirpath, name)
+                st = os.stat(path)
+                found.append((path.split(os.sep), path, (st.st_mtime_ns, st.st_size)))
+    found.sort()
+    return {path: stamp for _, path, stamp in found}
+
+
 class Catalog:
     def __init__(self, settings, context=None, today=None, cache_file=None):
         self.settings = settings
@@ -46,19 +61,29 @@ class Catalog:
         self.deputies, self.stations, self.units = {}, {}, {}
         self.reception, self.suggestions = {}, {}
 
-    def load(self):
-        cache = SourceCache(self.cache_file, self.settings)
-        files = [(key, cls, path) for key, cls in TYPES
-                 for path in source_files(self.content_path / self.settings["PORTAL_DIRS"][key])]
-        sources = cache.read_all([path for _, _, path in files])
+    def content_dirs(self):
+        return [(key, self.content_path / self.settings["PORTAL_DIRS"][key]) for key, _ in TYPES]
+
+    def load(self, scanned=None):
+        """Read, validate and cross-reference every content file.
+        ``scanned``: {directory: scan_files(directory)} when the caller has it."""
+        from pelican.urlwrappers import Author
+        types = dict(TYPES)
+        cache = RecordCache(self.cache_file, self.settings, types)
+        files = []
+        for key, root in self.content_dirs():
+            stamps = (scanned or {}).get(root)
+            stamps = stamps if stamps is not None else scan_files(root)
+            files += [(key, path, stamp) for path, stamp in stamps.items()]
+        results = cache.read_all(files, self.today)
         cache.save()
-        for (key, cls, path), source in zip(files, sources):
-            registry = getattr(self, key)
-            try:
-                obj = cls.from_source(source, self.problems, self.settings, self.context, self.today)
-            except Exception as err:  # a value we failed to anticipate: still name the file
-                self.problems.add(path, "-", f"无法读取：{err}", f"cannot read: {err!r}")
+        author = Author(self.settings["AUTHOR"], self.settings) if self.settings.get("AUTHOR") else None
+        for (key, path, _), (record, heavy) in zip(files, results):
+            self.problems.extend(problems_of(record))
+            if record.state is None:
                 continue
+            obj = restore(types[key], record.state, heavy, self.settings, self.context, author)
+            registry = getattr(self, key)
             if obj.slug in registry:
                 field = "code" if key == "suggestions" else "id"
                 first = registry[obj.slug].source_path
@@ -128,8 +153,11 @@ class Catalog:
 
     def _render_digests(self):
         """Each object's digest together with the digests of the objects it
-        displays (see fingerprint.py): a page showing it must be rendered
-        again when any of them changes."""
+        displays (see fingerprint.py) and what it shows that depends on
+        today (an open case becoming overdue, a reception day being held):
+        a page showing it must be rendered again when any of them changes."""
+        today = self.today
+
         def of(obj):
             return obj.render_digest if obj is not None else ""
         for obj in (*self.stations.values(), *self.units.values()):
@@ -137,17 +165,22 @@ class Catalog:
         for deputy in self.deputies.values():
             deputy.render_digest = digest(deputy.digest, of(deputy.station))
         for schedule in self.reception.values():
+            station = of(schedule.station)
             for o in schedule.occasions:
-                o.render_digest = digest(schedule.digest, of(schedule.station), o.original_date,
-                                         *(of(d) for d in o.deputies))
-            schedule.render_digest = digest(schedule.digest, of(schedule.station),
+                # static_digest: what the day shows whatever the date; render_digest adds its state today.
+                o.static_digest = digest(schedule.digest, station, o.original_date,
+                                         *(d.render_digest for d in o.deputies))
+                o.render_digest = digest(o.static_digest, o.state(today))
+            schedule.render_digest = digest(schedule.digest, station,
                                             *(o.render_digest for o in schedule.occasions))
         for s in self.suggestions.values():
-            s.render_digest = digest(
-                s.digest, of(s.lead), of(s.station), of(s.lead_unit), of(s.occasion),
+            s.static_digest = digest(
+                s.digest, of(s.lead), of(s.station), of(s.lead_unit),
+                s.occasion.static_digest if s.occasion else "",
                 s.merged_into.digest if s.merged_into else "",
                 *(of(x) for x in (*s.cosigners, *s.addressed_to, *s.assist_units)),
                 *(x.code for x in s.duplicates))
+            s.render_digest = digest(s.static_digest, s.is_overdue(today))
 
     def _resolve_suggestion(self, s):
         s.lead = self._ref(s, "lead", self.deputies, s.lead_id, "代表", "deputy") if s.lead_id else None

@@ -18,6 +18,7 @@ import uuid
 from xml.sax.saxutils import escape, quoteattr
 
 from .filters import cn_date
+from .fingerprint import digest
 
 LIMIT = 50
 EPOCH = "1970-01-01T00:00:00+08:00"
@@ -100,15 +101,10 @@ def _latest(items):
     return sorted(items, key=lambda s: (last_event(s), s.code), reverse=True)[:LIMIT]
 
 
-def _feed_inputs(items, *extra):
-    found = {}
-    for s in items:
-        for obj in (s, s.lead_unit):
-            if obj is not None:
-                found[obj.source_path] = obj
-    for obj in extra:
-        found[obj.source_path] = obj
-    return [found[k] for k in sorted(found)]
+def _key(owner, items):
+    """A feed shows its owner's name and its items as they are (not what
+    today makes of them): it changes only when one of them does."""
+    return digest(owner.render_digest, *sorted(s.static_digest for s in items))
 
 
 def write_feeds(site, cat):
@@ -117,24 +113,29 @@ def write_feeds(site, cat):
     answered = sorted((s for s in cat.suggestions.values() if s.answered),
                       key=lambda s: (s.answered, s.code), reverse=True)[:LIMIT]
     site.file("feeds/answered.atom.xml",
-              atom(settings, "feeds/answered.atom.xml", f"新答复的意见建议 - {sitename}", "suggestions/",
-                   [suggestion_entry(s, settings) for s in answered],
-                   subtitle="承办单位最新答复的群众意见和代表建议"),
-              inputs=_feed_inputs(answered))
-    for deputy in sorted(cat.deputies.values(), key=lambda d: d.slug):
-        items = _latest({s.code: s for s in deputy.led + deputy.cosigned + deputy.addressed}.values())
+              lambda: atom(settings, "feeds/answered.atom.xml", f"新答复的意见建议 - {sitename}", "suggestions/",
+                           [suggestion_entry(s, settings) for s in answered],
+                           subtitle="承办单位最新答复的群众意见和代表建议"),
+              inputs=[s.static_digest for s in answered])
+
+    def mine(deputy):
+        return list({s.code: s for s in deputy.led + deputy.cosigned + deputy.addressed}.values())
+
+    def deputy_feed(deputy):
         path = f"{deputy.url}feed.atom.xml"
-        site.file(path, atom(settings, path, f"{deputy.name}代表的意见建议 - {sitename}", deputy.url,
-                             [suggestion_entry(s, settings) for s in items],
-                             subtitle=f"{deputy.name}代表提出、附议或收到的意见建议的办理动态"),
-                  inputs=_feed_inputs(items, deputy))
-    for unit in sorted(cat.units.values(), key=lambda u: u.slug):
-        items = _latest(unit.suggestions)
+        return atom(settings, path, f"{deputy.name}代表的意见建议 - {sitename}", deputy.url,
+                    [suggestion_entry(s, settings) for s in _latest(mine(deputy))],
+                    subtitle=f"{deputy.name}代表提出、附议或收到的意见建议的办理动态")
+    site.files(sorted(cat.deputies.values(), key=lambda d: d.slug), save_as=lambda d: f"{d.url}feed.atom.xml",
+               make=deputy_feed, key=lambda d: _key(d, mine(d)))
+
+    def unit_feed(unit):
         path = f"{unit.url}feed.atom.xml"
-        site.file(path, atom(settings, path, f"{unit.name}承办的意见建议 - {sitename}", unit.url,
-                             [suggestion_entry(s, settings) for s in items],
-                             subtitle=f"{unit.name}主办或协办的意见建议的办理动态"),
-                  inputs=_feed_inputs(items, unit))
+        return atom(settings, path, f"{unit.name}承办的意见建议 - {sitename}", unit.url,
+                    [suggestion_entry(s, settings) for s in _latest(unit.suggestions)],
+                    subtitle=f"{unit.name}主办或协办的意见建议的办理动态")
+    site.files(sorted(cat.units.values(), key=lambda u: u.slug), save_as=lambda u: f"{u.url}feed.atom.xml",
+               make=unit_feed, key=lambda u: _key(u, u.suggestions))
 
 
 def write_news_feed(site, cat, articles):
@@ -150,8 +151,7 @@ def write_news_feed(site, cat, articles):
         })
     site.file("feeds/news.atom.xml",
               atom(settings, "feeds/news.atom.xml", f"工作动态 - {settings.get('SITENAME') or ''}",
-                   _index_url(settings), entries),
-              inputs=[a.source_path for a in articles])
+                   _index_url(settings), entries))
 
 
 def _index_url(settings):

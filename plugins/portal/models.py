@@ -11,7 +11,7 @@ import re
 
 from pelican.contents import Content
 
-from . import recurrence
+from . import readcache, recurrence
 from . import tracking
 from .fields import Fields, split_list
 from .filters import cn_date
@@ -20,6 +20,31 @@ from .filters import cn_date
 class PortalContent(Content):
     mandatory_properties = ("title",)
     KNOWN = frozenset()
+
+    # Pelican works out url and save_as from the settings on every use; ours
+    # never change within a build (they are made of the ID), so once is enough.
+    @property
+    def url(self):
+        url = self.__dict__.get("_url")
+        if url is None:
+            url = self._url = self.get_url_setting("url")
+        return url
+
+    @property
+    def save_as(self):
+        save_as = self.__dict__.get("_save_as")
+        if save_as is None:
+            save_as = self._save_as = self.get_url_setting("save_as")
+        return save_as
+
+    def __getattr__(self, name):
+        # An object restored from the record cache reads its rendered HTML
+        # (body, replies) from its file on first use (readcache.py).
+        if name in readcache.HEAVY and self.__dict__.get("_sections_pending"):
+            self.__dict__["_sections_pending"] = False
+            self.__dict__.update(readcache.load_sections(self))
+            return getattr(self, name)
+        raise AttributeError(name)
 
     @property
     def url_format(self):
@@ -42,6 +67,7 @@ class PortalContent(Content):
                 meta[f"{name}_html"] = html
         obj = cls(source.sections["body"], metadata=meta, settings=settings,
                   source_path=str(source.path), context=context)
+        obj._url, obj._save_as = obj.get_url_setting("url"), obj.get_url_setting("save_as")
         return obj
 
     @classmethod

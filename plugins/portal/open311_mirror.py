@@ -100,7 +100,15 @@ def _json(data):
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def _line(data):
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def write_open311(site, cat):
+    """requests.json is a joined file (one line per request, spliced); each
+    request's own file and the discovery document are made only when the
+    suggestions they show changed."""
+    from .fingerprint import digest
     settings = cat.settings
     siteurl = settings.get("SITEURL") or ""
     suggestions = sorted(cat.suggestions.values(), key=lambda s: (s.received, s.code), reverse=True)
@@ -114,26 +122,33 @@ def write_open311(site, cat):
         "group": "意见建议",
     } for slug, name in settings["SUGGESTION_CATEGORIES"]]
     site.file("open311/v2/services.json", _json(services))
-    records = [request_record(s, settings, cat.today) for s in suggestions]
-    related = lambda s: [x for x in (s, s.lead_unit, s.station, s.occasion and s.occasion.schedule) if x]  # noqa: E731
-    site.file("open311/v2/requests.json", _json(records),
-              inputs=[x for s in suggestions for x in related(s)])
-    for s, record in zip(suggestions, records):
-        site.file(f"open311/v2/requests/{s.code}.json", _json([record]), inputs=related(s))
-    # The changeset is the newest content date, not the build time.
-    changeset = max((last_event(s) for s in suggestions), default=None)
-    changeset = _dt(changeset) or "1970-01-01T00:00:00+08:00"
-    discovery = {
-        "changeset": changeset,
-        "contact": f"{settings.get('SITE_OWNER') or settings.get('SITENAME') or ''}（只读镜像；"
-                   f"提交意见请使用网站的“我要留言”）",
-        "key_service": "只读镜像，无需 API 密钥。",
-        "endpoints": [{
-            "specification": SPEC_URL,
-            "url": f"{siteurl}/open311/v2",
+    records = {}
+
+    def record(s):  # one record for requests.json and the request's own file
+        if s.code not in records:
+            records[s.code] = request_record(s, settings, cat.today)
+        return records[s.code]
+
+    site.joined("open311/v2/requests.json", b"[\n",
+                [(s.code, s.render_digest, lambda s=s: _line(record(s))) for s in suggestions],
+                b"\n]\n" if suggestions else b"]\n", sep=b",\n")
+    site.files(suggestions, save_as=lambda s: f"open311/v2/requests/{s.code}.json",
+               make=lambda s: b"[" + _line(record(s)) + b"]\n")
+
+    def discovery():
+        changeset = max((last_event(s) for s in suggestions), default=None)
+        changeset = _dt(changeset) or "1970-01-01T00:00:00+08:00"
+        return _json({
             "changeset": changeset,
-            "type": "production",
-            "formats": ["application/json"],
-        }],
-    }
-    site.file("open311/discovery.json", _json(discovery), inputs=suggestions)
+            "contact": f"{settings.get('SITE_OWNER') or settings.get('SITENAME') or ''}（只读镜像；"
+                       f"提交意见请使用网站的“我要留言”）",
+            "key_service": "只读镜像，无需 API 密钥。",
+            "endpoints": [{
+                "specification": SPEC_URL,
+                "url": f"{siteurl}/open311/v2",
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["application/json"],
+            }],
+        })
+    site.file("open311/discovery.json", discovery, inputs=[digest(*(s.static_digest for s in suggestions))])

@@ -1,32 +1,36 @@
-"""The build's last step: no personal data in the output.
+"""The build's guarantee: no personal data in the output.
 
-After Pelican has written everything (the ``finalized`` signal), every text
-file under the output directory -- HTML, JSON, XML, ICS, CSV, TXT, JS, CSS,
-whatever it is called -- is scanned once with one precompiled detector
-(``pii.Detector``) for
+Every file the build makes -- HTML, JSON, XML, ICS, CSV, TXT, JS, CSS,
+whatever it is called -- is scanned by one precompiled detector
+(``pii.Detector``) before it is written (writer.py scans in memory, on
+every core), and so is every file Pelican's own generators write (news,
+pages, static files). The detector looks for
 
-- phone numbers, ID-card numbers and e-mail addresses in any disguise the
-  detector knows (full-width digits, split digits, HTML entities, JSON
-  escapes, attributes);
+- phone numbers, ID-card numbers and e-mail addresses in any disguise it
+  knows (full-width digits, split digits, HTML entities, JSON escapes,
+  attributes);
 - the full names of citizens in the private case files (``name``, at least
   two characters, unless the same name is a public deputy's or a station
   head's: two people can share a name, and the public one must stay
   printable) and their phone numbers in any form (``phone``).
 
-Any finding fails the build with a ContentError whose problems name the
-output file and the match (no traceback). Public contacts are excepted only
-by the explicit allowlist: the stations' phones in ``content/stations`` and
-the ``PORTAL_PII_ALLOW`` setting. There is no switch to turn the guard off.
+A file with a finding is not written, and the build fails with a
+ContentError whose problems name the output file and the match (no
+traceback). Public contacts are excepted only by the explicit allowlist:
+the stations' phones in ``content/stations`` and the ``PORTAL_PII_ALLOW``
+setting. There is no switch to turn the guard off.
 
 Binary files (images, PDFs with compressed streams) are skipped: a file is
 text when it has no NUL byte and decodes as UTF-8.
 
-A file that scanned clean is not read again while its size and modification
-time are unchanged and the detector is the same (its code, the private
-names and phones, the allowlist): the portal writes only files whose bytes
-changed, so a rebuild scans what it wrote. The record is kept in the cache
-directory; a file with a finding is never recorded, so it fails every build
-until it is fixed.
+An unchanged file is not scanned again while the detector is the same (its
+code, the private names and phones, the allowlist): the writer records
+which detector passed each file, and a new one (a newly pulled case, say)
+makes the build read every file again. Files Pelican writes are recorded by
+size and modification time in the cache directory.
+
+``check`` scans a whole output directory the same way, for use outside a
+build (and by the tests).
 """
 
 import hashlib
@@ -70,11 +74,44 @@ def detector_for(settings, cases=None):
     public_names.discard("")
     allow = [_value(m, "phone") for m in stations if _value(m, "phone")]
     allow += list(settings.get("PORTAL_PII_ALLOW") or [])
+    return _detector(cases, public_names, allow), public_names
+
+
+class Scanner:
+    """The detector of one build, with its stamp (what the writer records)."""
+
+    def __init__(self, detector):
+        self.detector = detector
+        self.stamp = _detector_stamp(detector)[:16]
+
+    def scan_bytes(self, rel, data):
+        """[(relative path, Finding, snippet)] in the bytes of one file."""
+        if b"\0" in data:
+            return []
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return []
+        return [(rel, finding, pii.snippet(self.detector.last_text, finding.start, finding.end))
+                for finding in self.detector.scan(text)]
+
+
+def scanner_for(settings, cat, cases):
+    """The build's scanner, from the catalog already read (no file is read
+    again): the inbox's private names and phones, public names and contacts."""
+    public_names = {d.name for d in cat.deputies.values() if d.name}
+    public_names |= {s.head for s in cat.stations.values() if s.head}
+    allow = [s.phone for s in cat.stations.values() if s.phone]
+    allow += list(settings.get("PORTAL_PII_ALLOW") or [])
+    return Scanner(_detector(cases, public_names, allow))
+
+
+def _detector(cases, public_names, allow):
     # A purged case keeps "王某" (surname + 某): not a name to look for.
     names = sorted({c.name for c in cases if len(c.name) >= 2 and c.name not in public_names
                     and not c.name.endswith("某") and c.name != "匿名"})
     phones = sorted({c.phone for c in cases if c.phone})
-    return pii.Detector(names=names, phones=phones, allow=allow), public_names
+    return pii.Detector(names=names, phones=phones, allow=allow)
 
 
 def text_files(output):
@@ -150,6 +187,17 @@ def _scan_file(path, rel, detector):
             for finding in detector.scan(text)]
 
 
+def _problems(output, findings):
+    problems = Problems()
+    for rel, finding, context in findings:
+        problems.add(Path(output) / rel, finding.label,
+                     f"输出文件含有{finding.describe()}：{context}。公开网站不能出现电话、身份证号、邮箱或群众姓名，"
+                     "请在对应的内容或案卷中删除后重新生成",
+                     f"the output contains a {pii.KIND_EN[finding.kind]} {finding.match!r}; remove it "
+                     "from the content it comes from and build again")
+    return problems
+
+
 def check(settings, cases=None):
     """Problems for every finding in the output of ``settings``."""
     started = time.perf_counter()
@@ -162,24 +210,60 @@ def check(settings, cases=None):
         clean = state["clean"] if state.get("detector") == stamp else {}
     except (OSError, ValueError, KeyError):
         clean = {}
-    problems = Problems()
     findings = scan_output(output, detector, clean)
     state_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = state_file.with_name(state_file.name + ".tmp")
     tmp.write_text(json.dumps({"detector": stamp, "clean": clean}), "utf-8")
     os.replace(tmp, state_file)
-    for rel, finding, context in findings:
-        problems.add(output / rel, finding.label,
-                     f"输出文件含有{finding.describe()}：{context}。公开网站不能出现电话、身份证号、邮箱或群众姓名，"
-                     "请在对应的内容或案卷中删除后重新生成",
-                     f"the output contains a {pii.KIND_EN[finding.kind]} {finding.match!r}; remove it "
-                     "from the content it comes from and build again")
+    problems = _problems(output, findings)
     log.info("PII guard: %d finding(s) in %.0f ms", len(problems), (time.perf_counter() - started) * 1000)
     return problems
 
 
+def _pelican_files(context, settings, writer_written):
+    """Output files of Pelican's own generators: its pages and news, what
+    its writer replaced in this build, and the static files it copied."""
+    from .discovery import pelican_pages
+    output = Path(settings["OUTPUT_PATH"])
+    files = {output / p for p in pelican_pages(context, settings)}
+    files |= {Path(p) for p in writer_written}
+    files |= {output / s.save_as for s in context.get("staticfiles", []) if getattr(s, "save_as", None)}
+    return sorted(p for p in files if p.is_file())
+
+
 def run(pelican):
     """``finalized`` signal handler: fail the build on any finding."""
-    problems = check(pelican.settings)
-    if problems:
-        raise ContentError(problems)
+    import gc
+    from .generator import REPORT
+    from .writer import _WriteIfChanged
+    gc.unfreeze()
+    report = pelican.settings.get(REPORT)
+    if report is None or report.skipped_output:
+        return  # nothing changed at all: nothing to scan
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    findings = list(report.findings)
+    # Pelican's files: scanned when new, changed or last passed by another detector.
+    scanner = report.scanner
+    state_file = Path(pelican.settings.get("CACHE_PATH") or "cache") / "pii-guard-pelican.json"
+    try:
+        state = json.loads(state_file.read_text("utf-8"))
+        clean = state["clean"] if state.get("detector") == scanner.stamp else {}
+    except (OSError, ValueError, KeyError):
+        clean = {}
+    for path in _pelican_files(report.context, pelican.settings, _WriteIfChanged.written):
+        rel = path.relative_to(output).as_posix()
+        st = path.stat()
+        if clean.get(rel) == [st.st_mtime_ns, st.st_size]:
+            continue
+        found = scanner.scan_bytes(rel, path.read_bytes())
+        findings += found
+        if found:
+            clean.pop(rel, None)
+        else:
+            clean[rel] = [st.st_mtime_ns, st.st_size]
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = state_file.with_name(state_file.name + ".tmp")
+    tmp.write_text(json.dumps({"detector": scanner.stamp, "clean": clean}), "utf-8")
+    os.replace(tmp, state_file)
+    if findings:
+        raise ContentError(_problems(output, findings))

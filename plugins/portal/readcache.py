@@ -1,95 +1,288 @@
-"""Reading many content files fast: a persistent parse cache, and both cores
-for what is not cached.
+"""Reading many content files fast: a persistent cache of parsed, validated
+records, and every core for what is not cached.
 
-A file is re-read only when its size or modification time changed. The
-cache is keyed by the Markdown settings and this package's reading code, so
-changing either re-reads everything. A cold read of thousands of files is
-split across processes (fork: the children share the parent's imports).
+A *record* is what a content type made of one file (``from_source``): the
+object's attributes and the file's problems. It is kept in the cache
+directory (``portal-records.pickle``) and reused while the file's size and
+modification time, the settings and the reading code are unchanged, so a
+rebuild re-reads only the files that changed and restores the others
+without parsing or validating them again.
+
+The rendered HTML of a file (its body, reply, second reply) is not kept:
+it is most of the bytes and few pages of an incremental build need it. A
+restored object reads it again from its file on first use
+(``load_sections``); the file's digest proves it is the same text.
+
+Records depend on the build's "today" only through ``date > today``
+checks (a lifecycle date in the future is a problem) and, for recurring
+reception days, the horizon of dates they expand to. So a record made on
+one day is reused on a later day when no date written in the file lies
+after either day; a recurring schedule is parsed again every day.
+
+A cold read of thousands of files is split across processes (fork: the
+children share the parent's imports, settings and today).
 """
 
+import datetime
+import gc
 import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 from pathlib import Path
 
+from .problems import Problem, Problems
 from .source import Renderer, read_source
 
-PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it saves
-_worker_renderer = None
+PARALLEL_THRESHOLD = 400  # files; below this, starting processes costs more than it saves
+# Attributes that hold rendered HTML: dropped from records, read back on use.
+HEAVY = ("_content", "body_html", "reply_html", "second_reply_html")
+# Attributes every restored object gets from the build, never from a record.
+LIVE = ("settings", "_context", "metadata", "author", "authors")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CODE_FILES = ("source.py", "readcache.py", "models.py", "fields.py", "recurrence.py", "problems.py",
+               "filters.py", "tracking.py")
 
 
-def _init_worker(markdown_settings):
-    global _worker_renderer
-    _worker_renderer = Renderer({"MARKDOWN": markdown_settings})
+class Record:
+    """One file's parse: ``state`` (attributes), ``problems`` (tuples) and
+    the range of build days it holds for."""
+
+    __slots__ = ("stamp", "kind", "state", "problems", "made_on", "latest_date", "daily")
+
+    def __init__(self, stamp, kind, state, problems, made_on, latest_date, daily):
+        self.stamp, self.kind, self.state, self.problems = stamp, kind, state, problems
+        self.made_on, self.latest_date, self.daily = made_on, latest_date, daily
+
+    def holds_on(self, today):
+        if today == self.made_on:
+            return True
+        if self.daily:
+            return False
+        if self.latest_date is None:
+            return True  # no date in the file: nothing in it is compared with today
+        # Every date in the file was on or before both days: the same checks failed.
+        return today >= self.latest_date and self.made_on >= self.latest_date
 
 
-def _read(path):
-    return read_source(path, _worker_renderer)
+def _latest_date(meta):
+    """The latest YYYY-MM-DD written in the header (None if there is none)."""
+    latest = None
+    for value in meta.values():
+        for text in (value if isinstance(value, list) else [value]):
+            for match in _DATE.finditer(text or ""):
+                try:
+                    day = datetime.date.fromisoformat(match.group())
+                except ValueError:
+                    continue
+                latest = day if latest is None or day > latest else latest
+    return latest
 
 
-def _version(settings):
-    h = hashlib.sha256(repr(sorted((settings.get("MARKDOWN") or {}).items())).encode())
-    for name in ("source.py", "readcache.py"):
-        h.update((Path(__file__).parent / name).read_bytes())
+def split_object(obj):
+    """(state, heavy) of a freshly parsed object."""
+    state = {k: v for k, v in obj.__dict__.items() if k not in LIVE and k not in HEAVY}
+    heavy = {k: obj.__dict__[k] for k in HEAVY if k in obj.__dict__}
+    for occasion in state.get("occasions", ()):
+        occasion.schedule = None  # restored by the schedule (a cycle the pickle must not follow)
+    return state, heavy
+
+
+def restore(cls, state, heavy, settings, context, author):
+    """An object of ``cls`` from its record, without running __init__ again."""
+    obj = cls.__new__(cls)
+    d = obj.__dict__
+    d.update(state)
+    d.update(settings=settings, _context=context, metadata={}, author=author, authors=[author])
+    if heavy is None:
+        d["_sections_pending"] = True
+    else:
+        d.update(heavy)
+    for occasion in d.get("occasions", ()):
+        occasion.schedule = obj
+    return obj
+
+
+_renderers = {}
+
+
+def _renderer(settings):
+    key = repr(sorted((settings.get("MARKDOWN") or {}).items()))
+    if key not in _renderers:
+        _renderers[key] = Renderer(settings)
+    return _renderers[key]
+
+
+class SourceChanged(RuntimeError):
+    pass
+
+
+def load_sections(obj):
+    """The rendered HTML attributes of a restored object, read again from
+    its file (which must still be the file its record was made of)."""
+    source = read_source(Path(obj.source_path), _renderer(obj.settings))
+    if source.digest != obj.digest:
+        raise SourceChanged(f"{obj.source_path}: 内容在生成过程中被修改，请重新生成 / "
+                            "the file changed during the build; build again")
+    heavy = {"_content": source.sections["body"]}
+    heavy.update((f"{name}_html", html) for name, html in source.sections.items() if name != "original")
+    return heavy
+
+
+# -- parsing -----------------------------------------------------------------
+
+_job = None  # (types, settings, today) for forked workers
+
+
+def parse_file(kind, path, stamp, types, settings, today):
+    """(Record, heavy) for one file."""
+    cls = types[kind]
+    source = read_source(Path(path), _renderer(settings))
+    problems = Problems()
+    state = heavy = None
+    try:
+        obj = cls.from_source(source, problems, settings, {}, today)
+        state, heavy = split_object(obj)
+    except Exception as err:  # a value we failed to anticipate: still name the file
+        problems.add(path, "-", f"无法读取：{err}", f"cannot read: {err!r}")
+    daily = kind == "reception" and bool(source.meta.get("repeat"))
+    record = Record(stamp, kind, state, [(p.path, p.field, p.zh, p.en) for p in problems],
+                    today, _latest_date(source.meta), daily)
+    return record, heavy
+
+
+def _parse_in_worker(item):
+    types, settings, today = _job
+    return parse_file(*item, types, settings, today)
+
+
+def _version(settings, types):
+    from .fingerprint import signature
+    h = hashlib.sha256()
+    for key in sorted(settings):
+        value = settings[key]
+        if key.isupper() and not callable(value) and key not in ("JINJA_FILTERS", "JINJA_ENVIRONMENT",
+                                                                   "PORTAL_TODAY"):
+            out = []
+            signature(value, out)
+            h.update(f"{key}={''.join(out)}\n".encode())
+    here = Path(__file__).parent
+    for name in _CODE_FILES:
+        path = here / name
+        if path.exists():
+            h.update(path.read_bytes())
+    intake_tracking = here.parents[1] / "intake" / "chalicelib" / "tracking.py"
+    if intake_tracking.exists():
+        h.update(intake_tracking.read_bytes())
+    h.update(repr(sorted((k, c.__name__) for k, c in types.items())).encode())
     return h.hexdigest()
 
 
-class SourceCache:
-    def __init__(self, cache_file, settings):
+class RecordCache:
+    """The records, in two files: ``<name>`` with all of them as of some
+    build and ``<name>.delta`` with what changed since. A rebuild after one
+    edit writes a small delta, not every record again; the two are merged
+    once the delta holds a good share of them."""
+
+    MERGE_SHARE = 0.1
+
+    def __init__(self, cache_file, settings, types):
         self.file = Path(cache_file) if cache_file else None
         self.settings = settings
-        self.version = _version(settings)
+        self.types = types
+        self.version = _version(settings, types)
         self.entries = {}
+        self.changed = {}   # path -> Record or None (removed), since the base file
         self.dirty = False
         if self.file:
+            gc_was = gc.isenabled()
+            gc.disable()  # many small objects: the collector would walk them for nothing
             try:
-                with open(self.file, "rb") as fh:
-                    data = pickle.load(fh)
-                if data.get("version") == self.version:
-                    self.entries = data["entries"]
-            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError):
-                self.entries = {}
+                base = self._read(self.file)
+                if base is not None:
+                    self.entries = base
+                    delta = self._read(self.delta_file)
+                    if delta is not None:
+                        self.changed = delta
+                        for path, record in delta.items():
+                            if record is None:
+                                self.entries.pop(path, None)
+                            else:
+                                self.entries[path] = record
+            finally:
+                if gc_was:
+                    gc.enable()
 
-    def read_all(self, paths):
-        """SourceFile for each path, in order."""
-        results, misses = {}, []
-        for path in paths:
-            st = path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-            entry = self.entries.get(str(path))
-            if entry is not None and entry[0] == stamp:
-                results[path] = entry[1]
+    @property
+    def delta_file(self):
+        return self.file.with_name(self.file.name + ".delta")
+
+    def _read(self, path):
+        try:
+            with open(path, "rb") as fh:
+                data = pickle.load(fh)
+            return data["entries"] if data.get("version") == self.version else None
+        except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
+            return None
+
+    def read_all(self, files, today):
+        """[(Record, heavy or None)] for ``files`` [(kind, path, stamp)], in
+        order; heavy is None for a record restored from the cache."""
+        results, misses = [None] * len(files), []
+        for i, (kind, path, stamp) in enumerate(files):
+            entry = self.entries.get(path)
+            if entry is not None and entry.stamp == stamp and entry.kind == kind and entry.holds_on(today):
+                results[i] = (entry, None)
             else:
-                misses.append((path, stamp))
+                misses.append(i)
         if misses:
             self.dirty = True
-            parsed = self._parse([p for p, _ in misses])
-            for (path, stamp), source in zip(misses, parsed):
-                results[path] = source
-                self.entries[str(path)] = (stamp, source)
-        wanted = {str(p) for p in paths}
-        if len(wanted) != len(self.entries):
-            self.entries = {k: v for k, v in self.entries.items() if k in wanted}
+            parsed = self._parse([files[i] for i in misses], today)
+            for i, (record, heavy) in zip(misses, parsed):
+                results[i] = (record, heavy)
+                self.entries[files[i][1]] = self.changed[files[i][1]] = record
+        if len(self.entries) != len(files):
+            wanted = {path for _, path, _ in files}
+            for path in [k for k in self.entries if k not in wanted]:
+                del self.entries[path]
+                self.changed[path] = None
             self.dirty = True
-        return [results[p] for p in paths]
+        return results
 
-    def _parse(self, paths):
-        markdown_settings = self.settings.get("MARKDOWN") or {}
+    def _parse(self, items, today):
+        global _job
         workers = min(os.cpu_count() or 1, 4)
-        if len(paths) < PARALLEL_THRESHOLD or workers < 2:
-            renderer = Renderer(self.settings)
-            return [read_source(p, renderer) for p in paths]
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(markdown_settings,)) as pool:
-            return pool.map(_read, paths, chunksize=max(1, len(paths) // (workers * 8)))
+        if len(items) < PARALLEL_THRESHOLD or workers < 2:
+            return [parse_file(*item, self.types, self.settings, today) for item in items]
+        _job = (self.types, self.settings, today)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.map(_parse_in_worker, items, chunksize=max(1, len(items) // (workers * 8)))
+        finally:
+            _job = None
 
     def save(self):
         if not (self.file and self.dirty):
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_name(self.file.name + ".tmp")
+        merge = not self.file.exists() or len(self.changed) > self.MERGE_SHARE * max(len(self.entries), 1)
+        target, entries = (self.file, self.entries) if merge else (self.delta_file, self.changed)
+        tmp = target.with_name(target.name + ".tmp")
         with open(tmp, "wb") as fh:
-            pickle.dump({"version": self.version, "entries": self.entries}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.file)
+            pickle.dump({"version": self.version, "entries": entries}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+        if merge:
+            self.delta_file.unlink(missing_ok=True)
+            self.changed = {}
         self.dirty = False
+
+
+def problems_of(record):
+    """The record's problems as Problem objects (paths already as shown)."""
+    found = []
+    for path, field, zh, en in record.problems:
+        p = Problem.__new__(Problem)
+        p.path, p.field, p.zh, p.en = path, field, zh, en
+        found.append(p)
+    return found

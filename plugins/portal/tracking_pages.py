@@ -46,6 +46,7 @@ from pathlib import Path
 
 from . import casefiles, pii
 from .fields import Fields
+from .fingerprint import digest
 from .models import STATE_LABELS, Suggestion
 from .problems import Problems
 from .tracking import load_intake_module
@@ -135,13 +136,21 @@ def _record(view, published, settings):
     return record, events
 
 
-def collect(cat):
+def collect(cat, cases=None):
     """{code: (record, events)} for every case; raises ContentError when a
     case's public notes carry personal data."""
+    entries = _entries(cat, casefiles.read_inbox(cat.settings) if cases is None else cases)
+    return {code: make() for code, (_, make) in sorted(entries.items())}
+
+
+def _entries(cat, cases):
+    """{code: (key, function making (record, events))}: the inbox's cases
+    (read and checked now: there are few), then every published suggestion
+    without a case file here (made only if its record must be written)."""
     problems = Problems()
     allow = public_allowlist(cat)
-    records = {}
-    for case in casefiles.read_inbox(cat.settings):
+    entries = {}
+    for case in cases:
         view = _case_view(case, cat)
         if view is None:
             log.warning("%s: no tracking record (code or received date missing or invalid)", case.path)
@@ -149,7 +158,8 @@ def collect(cat):
         name = "" if case.name.endswith("某") or case.name == "匿名" else case.name  # purged: 王某
         names = [name, pii.given_name_of(name)] if name else []
         detector = pii.Detector(names=names, phones=[case.phone] if case.phone else [], allow=allow)
-        record, events = _record(view, cat.suggestions.get(view.code), cat.settings)
+        made = _record(view, cat.suggestions.get(view.code), cat.settings)
+        record, events = made
         for day, kind, label, note in events:
             for finding in detector.scan(note or ""):
                 field = NOTE_FIELDS.get(kind, kind)
@@ -159,28 +169,42 @@ def collect(cat):
                              "，查询进度页面是公开的，请删除后重新生成",
                              f"the {kind} note of {day} contains a {pii.KIND_EN[finding.kind]}; "
                              "status pages are public: remove it and build again")
-        records[view.code] = (record, events)
+        entries[view.code] = (digest(json.dumps(record, ensure_ascii=False, sort_keys=True)),
+                              lambda made=made: made)
     for code, suggestion in cat.suggestions.items():
-        if code not in records:
-            records[code] = _record(suggestion, suggestion, cat.settings)
+        if code not in entries:
+            entries[code] = (suggestion.static_digest,
+                             lambda s=suggestion: _record(s, s, cat.settings))
     problems.raise_if_any()
-    return records
+    return entries
 
 
-def write_status_records(site, cat):
+def write_status_records(site, cat, cases=None):
     """Call after the sitemap is written: the records are deliberately not in it."""
-    records = collect(cat)
-    keys = status_keys(sorted(records), cat.settings.get("CACHE_PATH") or "cache")
-    for code in sorted(records):
-        record, events = records[code]
-        key = keys[code]
-        data = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-        site.file(f"{RECORD_DIR}/{key}.json", data.encode("utf-8"), inputs=[data])
-        site.page(f"{RECORD_DIR}/{key}.html", "track_status", inputs=[data], record=record,
-                  events=events, deadline=datetime.date.fromisoformat(record["deadline"])
-                  if record["deadline"] else None,
-                  track_salt=SALT, track_iterations=ITERATIONS, track_key_length=KEY_LENGTH)
-    return len(records)
+    entries = _entries(cat, casefiles.read_inbox(cat.settings) if cases is None else cases)
+    codes = sorted(entries)
+    keys = status_keys(codes, cat.settings.get("CACHE_PATH") or "cache")
+    made = {}
+
+    def record(code):  # the JSON and the page of a record, made once
+        if code not in made:
+            made[code] = entries[code][1]()
+        return made[code]
+
+    def as_json(code):
+        return (json.dumps(record(code)[0], ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+    def page(code):
+        data, events = record(code)
+        return dict(record=data, events=events,
+                    deadline=datetime.date.fromisoformat(data["deadline"]) if data["deadline"] else None,
+                    track_salt=SALT, track_iterations=ITERATIONS, track_key_length=KEY_LENGTH)
+
+    site.files(codes, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.json", make=as_json,
+               key=lambda code: entries[code][0])
+    site.pages("track_status", codes, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.html", context=page,
+               key=lambda code: entries[code][0])
+    return len(codes)
 
 
 __all__ = ["status_key", "write_track_page", "write_status_records", "collect"]

@@ -1,104 +1,313 @@
 """The one place that writes the portal's output files.
 
-Every page goes through ``SiteWriter.page`` (or ``file`` for data), which
-is told the page's inputs: the content objects it shows. A page whose
-fingerprint (fingerprint.py) matches the last build's is not rendered at
-all; a rendered file is written only when its bytes change, so an unchanged
-page keeps its modification time and a deploy uploads only what changed.
-Files that an earlier build wrote and this one did not are removed. The
-manifest of fingerprints is kept in the cache directory, outside the output.
+Every file goes through ``SiteWriter``: ``page`` (a template), ``file``
+(bytes, or a function making them), ``pages`` (one page per item of a
+family, e.g. every suggestion) and ``joined`` (a large file made of one
+fragment per item, e.g. ``data/suggestions.json``). Each is told the page's
+inputs; its fingerprint (fingerprint.py) is compared with the last build's
+and, when equal, nothing is rendered. What must be made is queued, and
+``finish`` makes it:
+
+- on every core when there is much to do (a cold build), by forking: the
+  children share the catalog, the templates and the queue, and send back
+  only what they made (hashes, findings, fragments);
+- every made file is scanned for personal data in memory (``pii``) before
+  it is written, and a file with a finding is not written at all: the
+  build fails and names it (piiguard.py);
+- a file is written only when its bytes changed (its hash is kept), so an
+  unchanged page keeps its modification time and a deploy uploads only
+  what changed;
+- a joined file is spliced from its previous bytes: only the fragments of
+  changed items are made again;
+- files that an earlier build wrote and this one did not are removed.
+
+The state (fingerprints, hashes, the detector each file was scanned with,
+the fragments of joined files) is kept in the cache directory, outside the
+output. It names the output directory it describes (device and inode):
+for a new or re-created output directory no hash is trusted, and made
+files are compared with the bytes on disk instead. (Files deleted by hand
+inside the output are not noticed: delete the cache directory too, or the
+whole output, to make everything again.)
 """
 
+import gc
 import hashlib
 import io
-import json
 import os
+import pickle
+import traceback
 from pathlib import Path
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from .fingerprint import digest, page_fingerprint
+from .fingerprint import digest, inputs_key
+
+PARALLEL_MIN = 600  # jobs; below this, forking costs more than it saves
+# A separator containing one of these cannot be crossed by any pattern of
+# the personal-data detector (pii.py), so fragments can be scanned alone.
+BREAKERS = set(",;{}<>\"")
+WINDOW = 96  # characters scanned on each side of a fragment boundary otherwise
+
+
+def content_hash(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+class Job:
+    __slots__ = ("kind", "save_as", "template", "make", "fingerprint")
+
+    def __init__(self, kind, save_as, template, make, fingerprint):
+        self.kind, self.save_as, self.template, self.make, self.fingerprint = (
+            kind, save_as, template, make, fingerprint)
+
+
+class Join:
+    __slots__ = ("save_as", "head", "tail", "sep", "parts", "fingerprint")
+
+    def __init__(self, save_as, head, tail, sep, parts, fingerprint):
+        self.save_as, self.head, self.tail, self.sep, self.parts = save_as, head, tail, sep, parts
+        self.fingerprint = fingerprint
 
 
 class SiteWriter:
-    def __init__(self, output_path, get_template, base_context, manifest_path, basis=""):
+    def __init__(self, output_path, get_template, base_context, state_path, basis, scanner=None,
+                 workers=None):
         self.output = Path(output_path)
         self.get_template = get_template
         self.base = base_context
-        self.manifest_path = Path(manifest_path)
+        self.state_path = Path(state_path)
         self.basis = basis
+        self.scanner = scanner          # piiguard.Scanner, or None: nothing is scanned
+        self.stamp = scanner.stamp if scanner else ""
+        self.workers = workers or min(os.cpu_count() or 1, 4)
+        state = self._load_state()
+        self.output.mkdir(parents=True, exist_ok=True)
+        st = self.output.stat()
+        self.token = f"{st.st_dev}:{st.st_ino}:{self.output.resolve()}"
+        self.trusted = bool(state) and state.get("token") == self.token
+        self.previous = state.get("files", {}) if self.trusted else {}
+        self.previous_joins = state.get("joins", {}) if self.trusted else {}
+        self.produced = {}              # save_as -> (fingerprint, hash, pii stamp), this build
+        self.jobs, self.joins = [], []
+        self.findings = []              # (save_as, Finding, snippet)
+        self.written = self.unchanged = self.skipped = self.rendered = 0
+        self.child_peak_rss_kb = 0
+
+    def _load_state(self):
         try:
-            previous = json.loads(self.manifest_path.read_text("utf-8"))
-            self.previous = previous["files"] if previous.get("basis") is not None else {}
-        except (FileNotFoundError, ValueError, KeyError, AttributeError):
-            self.previous = {}
-        if not isinstance(self.previous, dict):
-            self.previous = {}
-        self.produced = {}
-        self.written = 0
-        self.unchanged = 0
-        self.skipped = 0
+            with open(self.state_path, "rb") as fh:
+                state = pickle.load(fh)
+            return state if isinstance(state, dict) else {}
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            return {}
 
     @staticmethod
     def url_of(save_as):
         return save_as[: -len("index.html")] if save_as.endswith("index.html") else save_as
 
-    def _unchanged_since_last_build(self, save_as, fingerprint):
+    # -- declaring files ----------------------------------------------------
+
+    def _claim(self, save_as, fingerprint):
+        """True when the file of the last build stands (same fingerprint)."""
         if save_as in self.produced:
             raise ValueError(f"two pages want to be written to {save_as}")
-        if self.previous.get(save_as) == fingerprint and (self.output / save_as).exists():
-            self.produced[save_as] = fingerprint
+        old = self.previous.get(save_as)
+        if old is not None and old[0] == fingerprint:
+            self.produced[save_as] = old
             self.skipped += 1
+            if old[2] != self.stamp and self.scanner is not None:
+                # Scanned by another detector (new private names or phones): read it again.
+                path = self.output / save_as
+                self.jobs.append(Job("rescan", save_as, None, path.read_bytes, fingerprint))
             return True
+        self.produced[save_as] = None  # made in finish()
         return False
 
-    def page(self, save_as, template, inputs=(), **context):
+    def page(self, save_as, template, inputs=(), context=None, **kwargs):
         """Render ``template`` to ``save_as`` unless nothing it depends on
-        changed since the last build."""
-        fingerprint = page_fingerprint(self.basis, template, save_as, inputs, context)
-        if self._unchanged_since_last_build(save_as, fingerprint):
+        changed. ``context``: a function returning the template's variables
+        (called only when the page is rendered), or give them as keywords."""
+        fingerprint = digest(self.basis.of(template), save_as, inputs_key(inputs))
+        if self._claim(save_as, fingerprint):
             return
-        local = dict(self.base)
-        local.update(context, page_url=self.url_of(save_as), output_file=save_as)
-        html = self.get_template(template).render(local)
-        self._write(save_as, html.encode("utf-8"), fingerprint)
+        make = context if context is not None else (lambda: kwargs)
+        self.jobs.append(Job("page", save_as, template, make, fingerprint))
+
+    def pages(self, template, items, save_as, context, key=None):
+        """One page per item: ``save_as(item)``, ``context(item)``; an
+        item's page depends on ``key(item)`` (default: its render_digest)."""
+        basis = self.basis.of(template)
+        for item in items:
+            path = save_as(item)
+            fingerprint = f"{basis}:{key(item) if key else item.render_digest}"
+            if self._claim(path, fingerprint):
+                continue
+            self.jobs.append(Job("page", path, template, (lambda item=item: context(item)), fingerprint))
+
+    def files(self, items, save_as, make, key=None):
+        """One file per item: ``save_as(item)``, bytes ``make(item)``; it
+        depends on ``key(item)`` (default: the item's render_digest)."""
+        basis = self.basis.site
+        for item in items:
+            path = save_as(item)
+            fingerprint = f"{basis}:{key(item) if key else item.render_digest}"
+            if self._claim(path, fingerprint):
+                continue
+            self.jobs.append(Job("file", path, None, (lambda item=item: make(item)), fingerprint))
 
     def file(self, save_as, data, inputs=()):
-        """Write bytes (or the bytes a callable returns: then they are made
-        only when ``inputs`` changed)."""
-        fingerprint = page_fingerprint(self.basis, "", save_as, inputs, None)
+        """Bytes, or a function making them (called only when ``inputs``
+        changed). Given bytes, the fingerprint is their hash."""
         if callable(data):
-            if self._unchanged_since_last_build(save_as, fingerprint):
-                return
-            data = data()
-        elif save_as in self.produced:
-            raise ValueError(f"two pages want to be written to {save_as}")
-        self._write(save_as, data, fingerprint + digest(hashlib.sha256(data).hexdigest()))
+            fingerprint = digest(self.basis.site, save_as, inputs_key(inputs))
+            make = data
+        else:
+            fingerprint = digest(self.basis.site, save_as, content_hash(data))
+            make = (lambda data=data: data)
+        if self._claim(save_as, fingerprint):
+            return
+        self.jobs.append(Job("file", save_as, None, make, fingerprint))
 
-    def _write(self, save_as, data, fingerprint):
-        self.produced[save_as] = fingerprint
-        path = self.output / save_as
-        try:
-            if path.read_bytes() == data:
-                self.unchanged += 1
-                return
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        _replace(path, data)
-        self.written += 1
+    def joined(self, save_as, head, parts, tail=b"", sep=b"\n"):
+        """``head`` + fragments joined by ``sep`` + ``tail``; ``parts``:
+        [(item key, fingerprint, function making the fragment's bytes)]."""
+        fingerprint = digest(self.basis.site, save_as, content_hash(head), content_hash(tail), sep,
+                             digest(*(f"{k}\x01{f}" for k, f, _ in parts)))
+        if self._claim(save_as, fingerprint):
+            return
+        self.joins.append(Join(save_as, head, tail, sep, parts, fingerprint))
 
     def copy_tree(self, source, target):
         """Copy the files under ``source`` (the theme's static files) to
-        ``target`` in the output, through ``file``: unchanged files are
-        left alone and files no longer in the theme are removed."""
+        ``target`` in the output."""
         source = Path(source)
         if not source.is_dir():
             return
         for path in sorted(p for p in source.rglob("*") if p.is_file()):
             self.file(f"{target}/{path.relative_to(source).as_posix()}", path.read_bytes())
 
+    # -- making files -----------------------------------------------------------
+
+    def _render(self, job):
+        if job.kind == "page":
+            local = dict(self.base)
+            local.update(job.make(), page_url=self.url_of(job.save_as), output_file=job.save_as)
+            return self.get_template(job.template).render(local).encode("utf-8")
+        return job.make()
+
+    def _scan(self, save_as, data):
+        if self.scanner is None:
+            return []
+        return self.scanner.scan_bytes(save_as, data)
+
+    def _do(self, job):
+        """Make one queued file: (status, hash, findings, fragment bytes)."""
+        try:
+            data = self._render(job)
+        except FileNotFoundError:
+            if job.kind != "rescan":
+                raise
+            return ("missing", None, [], None)  # removed by hand: made again by the next build
+        if job.kind == "part":
+            return ("part", None, self._scan(job.save_as, data), data)
+        h = content_hash(data)
+        old = self.previous.get(job.save_as)
+        path = self.output / job.save_as
+        if old is not None and old[1] == h:
+            same = True
+        elif not self.trusted:
+            try:
+                same = path.read_bytes() == data
+            except OSError:
+                same = False
+        else:
+            same = False
+        if same and old is not None and old[1] == h and old[2] == self.stamp:
+            return ("unchanged", h, [], None)  # the same bytes, already scanned by this detector
+        findings = self._scan(job.save_as, data)
+        if findings:
+            return ("refused", h, findings, None)
+        if same:
+            return ("unchanged", h, [], None)
+        _replace(path, data)
+        return ("written", h, [], None)
+
+    def _run(self, jobs):
+        """Results of ``jobs`` in order, made on every core when many."""
+        workers = self.workers
+        if len(jobs) < PARALLEL_MIN or workers < 2:
+            return [self._do(job) for job in jobs]
+        for name in {job.template for job in jobs if job.template}:
+            self.get_template(name)  # compiled once, shared by the children
+        gc.collect()
+        gc.freeze()  # the children share the parent's objects: leave their pages alone
+        children = []
+        try:
+            for k in range(1, workers):
+                read, write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # child: make every workers-th job, send the results back
+                    os.close(read)
+                    try:
+                        result = ("ok", [self._do(jobs[i]) for i in range(k, len(jobs), workers)])
+                    except BaseException:  # noqa: BLE001 - reported by the parent
+                        result = ("error", traceback.format_exc())
+                    with os.fdopen(write, "wb") as fh:
+                        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    os._exit(0)
+                os.close(write)
+                children.append((k, pid, read))
+            results = [None] * len(jobs)
+            for i in range(0, len(jobs), workers):
+                results[i] = self._do(jobs[i])
+            errors = []
+            for k, pid, read in children:
+                with os.fdopen(read, "rb") as fh:
+                    payload = fh.read()
+                _, status, usage = os.wait4(pid, 0)
+                self.child_peak_rss_kb = max(self.child_peak_rss_kb, usage.ru_maxrss)
+                try:
+                    kind, value = pickle.loads(payload)
+                except (pickle.PickleError, EOFError, ValueError):
+                    kind, value = "error", f"a build process ended with status {status}"
+                if kind == "error":
+                    errors.append(value)
+                    continue
+                results[k::workers] = value
+            if errors:
+                raise RuntimeError("a build process failed:\n" + "\n".join(errors))
+            return results
+        finally:
+            gc.unfreeze()
+
     def finish(self):
-        """Remove files an earlier build produced that this one did not."""
+        """Make what is queued, splice joined files, remove files no longer
+        produced and save the state. Returns the number removed."""
+        part_jobs, part_index = [], []
+        for join in self.joins:
+            previous = self.previous_joins.get(join.save_as)
+            old = {(k, f) for k, f, _ in previous["parts"]} if previous else set()
+            for i, (key, fp, make) in enumerate(join.parts):
+                if (key, fp) not in old:
+                    part_index.append((join, i))
+                    part_jobs.append(Job("part", join.save_as, None, make, fp))
+        jobs = self.jobs + part_jobs
+        results = self._run(jobs)
+        self.rendered += len(self.jobs)
+        for job, (status, h, findings, _) in zip(self.jobs, results):
+            self._record(job.save_as, job.fingerprint, status, h, findings)
+        made = {}
+        for (join, i), (_, _, findings, data) in zip(part_index, results[len(self.jobs):]):
+            made[(join.save_as, i)] = data
+            self.findings += findings
+        joins_state = {}
+        for join in self.joins:
+            state = self._splice(join, made)
+            if state is not None:
+                joins_state[join.save_as] = state
+        for save_as in list(self.previous_joins):
+            if save_as in self.produced and save_as not in joins_state:
+                joins_state[save_as] = self.previous_joins[save_as]  # unchanged
         removed = 0
         for save_as in self.previous:
             if save_as not in self.produced:
@@ -107,15 +316,95 @@ class SiteWriter:
                     removed += 1
                 except FileNotFoundError:
                     pass
-        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        manifest = {"basis": self.basis, "files": dict(sorted(self.produced.items()))}
-        tmp = self.manifest_path.with_name(self.manifest_path.name + ".tmp")
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=0), "utf-8")
-        os.replace(tmp, self.manifest_path)
+        files = {k: v for k, v in self.produced.items() if v is not None}
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump({"token": self.token, "files": files, "joins": joins_state}, fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.state_path)
         return removed
+
+    def _record(self, save_as, fingerprint, status, h, findings):
+        if status in ("refused", "missing"):
+            self.findings += findings
+            del self.produced[save_as]  # not in the output: made again by the next build
+            return
+        self.produced[save_as] = (fingerprint, h, self.stamp)
+        if status == "written":
+            self.written += 1
+        else:
+            self.unchanged += 1
+
+    def _splice(self, join, made):
+        """Write a joined file from the fragments made now and the unchanged
+        fragments of its previous bytes; return its state."""
+        previous = self.previous_joins.get(join.save_as)
+        old_bytes, offsets = None, {}
+        if previous and any((join.save_as, i) not in made for i in range(len(join.parts))):
+            path = self.output / join.save_as
+            try:
+                old_bytes = path.read_bytes()
+                st = path.stat()
+            except OSError:
+                old_bytes = None
+            # The file as the last build left it (same size and time), or else the same bytes.
+            if old_bytes is None or ((len(old_bytes), st.st_mtime_ns) != previous.get("written")
+                                     and content_hash(old_bytes) != previous["hash"]):
+                # Not the file the last build wrote: every fragment is made again.
+                for i, (_, _, make) in enumerate(join.parts):
+                    if (join.save_as, i) not in made:
+                        made[(join.save_as, i)] = data = make()
+                        self.findings += self._scan(join.save_as, data)
+            else:
+                position = len(previous["head"])
+                for key, fp, length in previous["parts"]:
+                    offsets[(key, fp)] = (position, length)
+                    position += length + len(previous["sep"])
+        fragments, new_parts = [], []
+        for i, (key, fp, _) in enumerate(join.parts):
+            data = made.get((join.save_as, i))
+            if data is None:
+                start, length = offsets[(key, fp)]
+                data = old_bytes[start:start + length]
+            fragments.append(data)
+            new_parts.append((key, fp, len(data)))
+        data = join.head + join.sep.join(fragments) + join.tail
+        if self.scanner is not None:
+            self._scan_edges(join, fragments, made)
+        h = content_hash(data)
+        path = self.output / join.save_as
+        old = self.previous.get(join.save_as)
+        if any(f[0] == join.save_as for f in self.findings):
+            del self.produced[join.save_as]  # not written: made whole again by the next build
+            return None
+        if not (old is not None and old[1] == h and path.exists()):
+            _replace(path, data)
+            self.written += 1
+        else:
+            self.unchanged += 1
+        self.produced[join.save_as] = (join.fingerprint, h, self.stamp)
+        st = path.stat()
+        return {"hash": h, "head": join.head, "sep": join.sep, "parts": new_parts,
+                "written": (st.st_size, st.st_mtime_ns)}
+
+    def _scan_edges(self, join, fragments, made):
+        """The head and tail, and the boundaries next to new fragments when
+        the separator does not stop every pattern."""
+        self.findings += self._scan(join.save_as, join.head + join.tail)
+        if BREAKERS & set(join.sep.decode("utf-8", "replace")):
+            return
+        for i in range(len(fragments) + 1):
+            if (join.save_as, i - 1) not in made and (join.save_as, i) not in made:
+                continue
+            left = join.head if i == 0 else fragments[i - 1]
+            right = join.tail if i == len(fragments) else fragments[i]
+            window = left[-WINDOW * 4:] + join.sep + right[:WINDOW * 4]
+            self.findings += self._scan(join.save_as, window)
 
 
 def _replace(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
@@ -123,7 +412,10 @@ def _replace(path, data):
 
 class _WriteIfChanged(io.StringIO):
     """What Pelican's writer writes a page to: on close, the file is
-    replaced only when its bytes differ."""
+    replaced only when its bytes differ, and a replaced file is noted for
+    the personal-data guard."""
+
+    written = []  # paths replaced in this process, read by piiguard
 
     def __init__(self, path, encoding):
         super().__init__()
@@ -140,8 +432,9 @@ class _WriteIfChanged(io.StringIO):
             if self.path.read_bytes() == data:
                 return
         except FileNotFoundError:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            pass
         _replace(self.path, data)
+        _WriteIfChanged.written.append(self.path)
 
 
 class PelicanWriter(Writer):
