@@ -88,6 +88,9 @@ class PortalGenerator(Generator):
         self.catalog = catalog.load(self.scanned)
         self.catalog.problems.raise_if_any()
         self.context["portal"] = self.catalog
+        self.cases = casefiles.read_inbox(self.settings)
+        self.keys = tracking_pages.status_keys_soon(
+            {*self.catalog.suggestions, *(c.code for c in self.cases)}, cache)
         # Every object from here on lives to the end of the build: the
         # collector would only walk them again and again.
         gc.freeze()
@@ -105,7 +108,7 @@ class PortalGenerator(Generator):
             self.report.skipped_output = True
             return
         cache = Path(self.settings.get("CACHE_PATH") or "cache")
-        cases = casefiles.read_inbox(self.settings)
+        cases = self.cases
         scanner = piiguard.scanner_for(self.settings, self.catalog, cases)
         self.site = SiteWriter(self.output_path, self.get_template, self.context,
                                cache / "portal-state.pickle", self.basis, scanner)
@@ -113,7 +116,7 @@ class PortalGenerator(Generator):
         # After every page: the sitemap lists what was written (and Pelican's pages).
         discovery.write_sitemap(self.site, self.settings, discovery.pelican_pages(self.context, self.settings))
         # After the sitemap: status records are reachable by code only, never listed.
-        tracking_pages.write_status_records(self.site, self.catalog, cases)
+        tracking_pages.write_status_records(self.site, self.catalog, cases, self.keys.result())
         for static in self.settings.get("PORTAL_THEME_STATIC_PATHS", []):
             self.site.copy_tree(Path(self.theme) / static, self.settings["THEME_STATIC_DIR"])
         report = self.report

@@ -555,7 +555,14 @@ class Suggestion(PortalContent):
         return bool(self.answered and self.deadline and self.answered <= self.deadline)
 
     def timeline(self):
-        """Dated events, oldest first, for the public page."""
+        """Dated events, oldest first, for the public page (worked out once:
+        the page, the status record, the feeds and the Open311 mirror show it)."""
+        events = self.__dict__.get("_timeline")
+        if events is None:
+            events = self.__dict__["_timeline"] = Suggestion._events(self)  # also for views (tracking_pages)
+        return events
+
+    def _events(self):
         events = [(self.received, "received", "受理", "")]
         if self.assigned:
             units = self.lead_unit.name if getattr(self, "lead_unit", None) else ""

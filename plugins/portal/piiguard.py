@@ -78,11 +78,27 @@ def detector_for(settings, cases=None):
 
 
 class Scanner:
-    """The detector of one build, with its stamp (what the writer records)."""
+    """The detector of one build, with its stamp (what the writer records).
+
+    Most of a page's lines are the same on every page (the head, the
+    header, the footer), so each *solid* line -- one that, spaces aside,
+    begins with ``<`` and ends with ``>`` -- is scanned once per build: no
+    pattern of the detector can cross a ``<`` or ``>`` (none of them has
+    either in its character classes, before or after unfolding), so a
+    match is either inside such a line or entirely outside it, and a line
+    found clean is clean wherever it stands. A page is scanned with every
+    line already known clean replaced by ``<>``; only when that finds
+    something (or the page mentions UUIDs, which the
+    detector treats page-wide) is the whole page scanned, so that the
+    findings are exactly those of scanning the whole page."""
+
+    MEMO_LINE = 300      # longer lines are seldom repeated: not remembered
+    MEMO_SIZE = 300_000  # lines remembered at most
 
     def __init__(self, detector):
         self.detector = detector
         self.stamp = _detector_stamp(detector)[:16]
+        self.clean_lines = set()
 
     def scan_bytes(self, rel, data):
         """[(relative path, Finding, snippet)] in the bytes of one file."""
@@ -92,6 +108,20 @@ class Scanner:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return []
+        if "\n" in text and "uuid" not in text and "UUID" not in text:
+            clean = self.clean_lines
+            lines = text.split("\n")
+            # A known line becomes "<>": as uncrossable as the line it stands for.
+            rest = "\n".join(["<>" if line in clean else line for line in lines])
+            if not self.detector.scan(rest):
+                if len(clean) > self.MEMO_SIZE:
+                    clean.clear()
+                for line in lines:
+                    if len(line) <= self.MEMO_LINE and line not in clean:
+                        stripped = line.strip()
+                        if stripped[:1] == "<" and stripped[-1:] == ">":
+                            clean.add(line)
+                return []
         return [(rel, finding, pii.snippet(self.detector.last_text, finding.start, finding.end))
                 for finding in self.detector.scan(text)]
 

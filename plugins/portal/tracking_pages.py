@@ -89,6 +89,16 @@ def status_keys(codes, cache_dir):
     return keys
 
 
+def status_keys_soon(codes, cache_dir):
+    """status_keys on a thread of its own, started early: the slow hash
+    runs on one core while the build's other work, most of it on one core
+    too, goes on (a cold build pays it for every case)."""
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    future = pool.submit(status_keys, sorted(codes), cache_dir)
+    pool.shutdown(wait=False)
+    return future
+
+
 def write_track_page(site, cat):
     """The 查询进度 page (``/track/``)."""
     site.page("track/index.html", "track", inputs=[SALT, str(ITERATIONS)],
@@ -179,11 +189,13 @@ def _entries(cat, cases):
     return entries
 
 
-def write_status_records(site, cat, cases=None):
-    """Call after the sitemap is written: the records are deliberately not in it."""
+def write_status_records(site, cat, cases=None, keys=None):
+    """Call after the sitemap is written: the records are deliberately not in it.
+    ``keys``: {code: status key} when the caller has them (status_keys_soon)."""
     entries = _entries(cat, casefiles.read_inbox(cat.settings) if cases is None else cases)
     codes = sorted(entries)
-    keys = status_keys(codes, cat.settings.get("CACHE_PATH") or "cache")
+    if keys is None or any(code not in keys for code in codes):
+        keys = status_keys(codes, cat.settings.get("CACHE_PATH") or "cache")
     made = {}
 
     def record(code):  # the JSON and the page of a record, made once
