@@ -8,8 +8,10 @@ import logging
 
 from chalice import Chalice
 
-from chalicelib import handlers, open311, web
-from chalicelib import track as track_handler
+from chalicelib import handlers, web
+
+# Open311 and the no-JavaScript tracking form are imported on first use: a
+# cold start that serves a citizen's submission does not compile them.
 
 app = Chalice(app_name="portal-intake")
 app.debug = False  # never send a traceback to a client
@@ -57,46 +59,54 @@ def submit_preflight():
 @app.route("/api/open311/discovery.json", methods=["GET"])
 @web.guarded(app)
 def open311_discovery_json():
+    from chalicelib import open311
     return open311.discovery(app.current_request, "json")
 
 
 @app.route("/api/open311/discovery.xml", methods=["GET"])
 @web.guarded(app)
 def open311_discovery_xml():
+    from chalicelib import open311
     return open311.discovery(app.current_request, "xml")
 
 
 @app.route("/api/open311/v2/services.json", methods=["GET"])
 @web.guarded(app)
 def open311_services_json():
+    from chalicelib import open311
     return open311.services(app.current_request, "json")
 
 
 @app.route("/api/open311/v2/services.xml", methods=["GET"])
 @web.guarded(app)
 def open311_services_xml():
+    from chalicelib import open311
     return open311.services(app.current_request, "xml")
 
 
 @app.route("/api/open311/v2/services/{service_file}", methods=["GET"])
 @web.guarded(app)
 def open311_service_definition(service_file):
+    from chalicelib import open311
     return open311.service_definition(app.current_request, service_file)
 
 
 @app.route("/api/open311/v2/requests.json", methods=["POST"], content_types=ANY)
 @web.guarded(app)
 def open311_request_json():
+    from chalicelib import open311
     return open311.post_request(app.current_request, "json")
 
 
 @app.route("/api/open311/v2/requests.xml", methods=["POST"], content_types=ANY)
 @web.guarded(app)
 def open311_request_xml():
+    from chalicelib import open311
     return open311.post_request(app.current_request, "xml")
 
 
 @app.route("/api/track", methods=["GET"])
 @web.guarded(app)
 def track():
-    return track_handler.lookup(app.current_request)
+    from chalicelib import track as track_form
+    return track_form.lookup(app.current_request)

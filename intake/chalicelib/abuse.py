@@ -151,7 +151,12 @@ def verify_solution(secret, payload, now=None):
 # --- state: rate-limit hits and used PoW solutions -----------------------------
 
 class SQLiteState:
-    """Shared by every process using the same file (the embedded queue's)."""
+    """Shared by every process using the same file (the embedded queue's).
+
+    Its commits are not fsynced one by one (``sqlitedb.connect(durable=False)``):
+    a crash of the process loses nothing, a power cut may forget the last
+    few hits. The bookkeeping fails open anyway (handlers._safe_state).
+    """
 
     _SCHEMA = """
     CREATE TABLE IF NOT EXISTS rate_hits (key TEXT NOT NULL, at REAL NOT NULL);
@@ -164,26 +169,53 @@ class SQLiteState:
         self._ready = False
 
     def _conn(self):
-        conn = sqlitedb.connect(self.path)
+        conn = sqlitedb.connect(self.path, durable=False)
         if not self._ready:
-            conn.executescript(self._SCHEMA)
+            with sqlitedb.write_lock(self.path):
+                conn.executescript(self._SCHEMA)
             self._ready = True
         return conn
+
+    def _wait(self, conn, key, limit, window, now):
+        # The limit-th most recent hit inside the window, if there is one:
+        # found in the index, without fetching the others.
+        row = conn.execute(
+            "SELECT at FROM rate_hits WHERE key = ? AND at > ? ORDER BY at DESC"
+            " LIMIT 1 OFFSET ?", (key, now - window, max(0, limit - 1))).fetchone()
+        if row is None:
+            return 0
+        return max(1, int(row[0] + window - now) + 1)
 
     def retry_after(self, key, limit, window, now=None):
         """Seconds until ``key`` may act again (0: now)."""
         now = time.time() if now is None else now
-        rows = self._conn().execute(
-            "SELECT at FROM rate_hits WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?",
-            (key, now - window, limit)).fetchall()
-        if len(rows) < limit:
-            return 0
-        return max(1, int(rows[-1][0] + window - now) + 1)
+        return self._wait(self._conn(), key, limit, window, now)
+
+    def acquire(self, key, limit, window, now=None):
+        """Check the limit and, if ``key`` may act, count this act -- in one
+        transaction, so concurrent requests of one client cannot all pass a
+        check before any of them is counted. Returns ``(wait, ticket)``:
+        ``wait`` > 0 means refused (nothing counted); else ``ticket`` undoes
+        the count with ``release`` (an outcome that must not count)."""
+        now = time.time() if now is None else now
+        conn = self._conn()
+        with sqlitedb.transaction(conn, self.path):
+            wait = self._wait(conn, key, limit, window, now)
+            if wait:
+                return wait, None
+            conn.execute("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (key, now - window))
+            cur = conn.execute("INSERT INTO rate_hits (key, at) VALUES (?, ?)", (key, now))
+        return 0, cur.lastrowid
+
+    def release(self, ticket):
+        conn = self._conn()
+        with sqlitedb.transaction(conn, self.path):
+            conn.execute("DELETE FROM rate_hits WHERE rowid = ?", (ticket,))
 
     def hit(self, key, window, now=None):
         now = time.time() if now is None else now
         conn = self._conn()
-        with sqlitedb.transaction(conn):
+        with sqlitedb.transaction(conn, self.path):
             conn.execute("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (key, now - window))
             conn.execute("INSERT INTO rate_hits (key, at) VALUES (?, ?)", (key, now))
 
@@ -191,7 +223,7 @@ class SQLiteState:
         """True the first time ``key`` is seen within ``ttl`` seconds."""
         now = time.time() if now is None else now
         conn = self._conn()
-        with sqlitedb.transaction(conn):
+        with sqlitedb.transaction(conn, self.path):
             conn.execute("DELETE FROM seen_once WHERE expires < ?", (now,))
             cur = conn.execute("INSERT OR IGNORE INTO seen_once (key, expires) VALUES (?, ?)",
                                (key, now + ttl))
@@ -218,11 +250,31 @@ class MemoryState:
     def hit(self, key, window, now=None):
         now = time.time() if now is None else now
         with self._lock:
-            if len(self._hits) > 50000:  # bound memory under a flood
-                self._hits.clear()
+            self._hit(key, window, now)
+
+    def _hit(self, key, window, now):
+        if len(self._hits) > 50000:  # bound memory under a flood
+            self._hits.clear()
+        recent = [t for t in self._hits.get(key, []) if t > now - window]
+        recent.append(now)
+        self._hits[key] = recent
+
+    def acquire(self, key, limit, window, now=None):
+        """As SQLiteState.acquire: check and count under one lock."""
+        now = time.time() if now is None else now
+        with self._lock:
             recent = [t for t in self._hits.get(key, []) if t > now - window]
-            recent.append(now)
-            self._hits[key] = recent
+            if len(recent) >= limit:
+                return max(1, int(sorted(recent)[-limit] + window - now) + 1), None
+            self._hit(key, window, now)
+        return 0, (key, now)
+
+    def release(self, ticket):
+        key, at = ticket
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits and at in hits:
+                hits.remove(at)
 
     def once(self, key, ttl, now=None):
         now = time.time() if now is None else now

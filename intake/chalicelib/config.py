@@ -6,11 +6,11 @@ process (a Lambda cold start); tests call ``reset()`` after changing the
 environment.
 """
 
-import dataclasses
 import functools
 import hashlib
 import os
 import secrets
+import typing
 
 from .queues import REPO_ROOT
 
@@ -19,8 +19,7 @@ DEFAULT_SITE_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 DEV_SECRET_FILE = os.path.join(REPO_ROOT, "var", "intake-secret")
 
 
-@dataclasses.dataclass(frozen=True)
-class Settings:
+class Settings(typing.NamedTuple):   # immutable; cheaper to import than a dataclass
     stage: str
     secret: bytes | None          # None: submissions answer 503
     site_data_path: str

@@ -21,13 +21,42 @@ def client_of(request, settings):
     return abuse.client_hash(settings.secret, address)
 
 
+_FAIL_OPEN = {"retry_after": 0, "acquire": (0, None), "release": None}
+
+
 def _safe_state(method, *args):
     """Rate-limit bookkeeping fails open: losing it must not lose a submission."""
     try:
         return getattr(runtime.state(), method)(*args)
     except Exception as exc:
         log.error("rate-limit state unavailable: %s", type(exc).__name__)
-        return 0 if method == "retry_after" else True
+        return _FAIL_OPEN.get(method, True)
+
+
+class RateCount:
+    """One request's place in a client's rate limit.
+
+    With the limit on, the check and the count are one step
+    (``state.acquire``), so parallel requests of one client cannot all pass
+    the check before any is counted; an outcome that must not count (a
+    typing mistake, the queue unavailable, an unexpected error) gives the
+    count back. With the limit off, or if the state failed open, an outcome
+    that counts is recorded at the end, as before.
+    """
+
+    def __init__(self, key, limit, window):
+        self.key, self.window = key, window
+        self.wait, self.ticket = _safe_state("acquire", key, limit, window) if limit > 0 else (0, None)
+
+    def count(self):
+        if self.ticket is None:
+            _safe_state("hit", self.key, self.window)
+        self.ticket = None           # counted for good
+
+    def uncount(self):
+        if self.ticket is not None:
+            _safe_state("release", self.ticket)
+        self.ticket = None
 
 
 def _load_site(settings):
@@ -91,16 +120,23 @@ def submit(request):
         return fail(503, message="意见征集服务暂时不可用（系统正在更新），请稍后再试。您填写的内容如下，请先复制保存。",
                     headers={"Retry-After": "300"})
     client = client_of(request, s)
-    rate_key = f"web:{client}"
-    if s.rate_limit > 0:
-        wait = _safe_state("retry_after", rate_key, s.rate_limit, s.rate_window)
-        if wait:
-            minutes = max(1, (wait + 59) // 60)
-            return fail(429, message=f"提交次数过多，请约{minutes}分钟后再试。",
-                        headers={"Retry-After": str(wait)})
+    rate = RateCount(f"web:{client}", s.rate_limit, s.rate_window)
+    if rate.wait:
+        minutes = max(1, (rate.wait + 59) // 60)
+        return fail(429, message=f"提交次数过多，请约{minutes}分钟后再试。",
+                    headers={"Retry-After": str(rate.wait)})
+    try:
+        return _submit_counted(request, s, kind, fields, site, client, channel, rate, fail)
+    except BaseException:
+        rate.uncount()      # an unexpected error is not the client's act
+        raise
+
+
+def _submit_counted(request, s, kind, fields, site, client, channel, rate, fail):
+    as_html = kind == "form"
 
     def abusive(errors):
-        _safe_state("hit", rate_key, s.rate_window)
+        rate.count()
         return fail(400, errors)
 
     if str(fields.get(abuse.HONEYPOT_FIELD) or "").strip():
@@ -121,6 +157,7 @@ def submit(request):
     payload, field_errors = schema.validate(fields, site)
     errors.update(field_errors)
     if errors:
+        rate.uncount()      # typing mistakes do not count
         return fail(400, errors)
 
     if s.pow_enabled:
@@ -135,9 +172,10 @@ def submit(request):
             idempotency_key=key)
     except QueueUnavailable as exc:
         log.error("queue unavailable: %s", exc)
+        rate.uncount()      # nothing was stored
         return fail(503, message="系统繁忙，您的意见尚未提交成功，请稍后再试。您填写的内容已保留在下方。",
                     headers={"Retry-After": str(QUEUE_RETRY_AFTER)})
-    _safe_state("hit", rate_key, s.rate_window)
+    rate.count()
 
     if as_html:
         return web.redirect(f"/api/thanks?code={code}")  # the function's own origin

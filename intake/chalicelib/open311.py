@@ -18,6 +18,7 @@ import math
 from html import escape as _html_escape
 
 from . import abuse, runtime, schema, sitedata, submissions, web
+from .handlers import RateCount
 from .queues import QueueUnavailable
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -217,15 +218,17 @@ def post_request(request, fmt):
     if service_code not in site.category_names:
         return error(fmt, 404, f"service_code not found: {service_code[:40]}")
 
-    rate_key = f"open311:{key_hash}"
-    if s.open311_rate_limit > 0:
-        try:
-            wait = runtime.state().retry_after(rate_key, s.open311_rate_limit, s.rate_window)
-        except Exception:
-            wait = 0
-        if wait:
-            return error(fmt, 429, "请求过于频繁，请稍后再试。", {"Retry-After": str(wait)})
+    rate = RateCount(f"open311:{key_hash}", s.open311_rate_limit, s.rate_window)
+    if rate.wait:
+        return error(fmt, 429, "请求过于频繁，请稍后再试。", {"Retry-After": str(rate.wait)})
+    try:
+        return _post_counted(request, fmt, s, fields, site, service_code, key_hash, rate)
+    except BaseException:
+        rate.uncount()      # an unexpected error is not the partner's act
+        raise
 
+
+def _post_counted(request, fmt, s, fields, site, service_code, key_hash, rate):
     location, problem = _location(fields)
     problems = [problem] if problem else []
     last, first = (fields.get("last_name") or "").strip(), (fields.get("first_name") or "").strip()
@@ -242,6 +245,7 @@ def post_request(request, fmt):
         name = _FIELD_NAMES.get(field, f"attribute[{field}]")
         problems.append(f"{name}: {message}")
     if problems:
+        rate.uncount()      # invalid requests do not count (as before)
         return errors(fmt, 400, problems)
     payload["location"] = location
 
@@ -251,11 +255,9 @@ def post_request(request, fmt):
             abuse.user_agent_class(request.headers.get("user-agent")),
             f"open311:{key_hash[:12]}")
     except QueueUnavailable:
+        rate.uncount()      # nothing was stored
         return error(fmt, 503, "系统繁忙，请求未受理，请稍后重试。", {"Retry-After": "30"})
-    try:
-        runtime.state().hit(rate_key, s.rate_window)
-    except Exception:
-        pass
+    rate.count()
     track = f"{s.site_url}/track/?code={code}"
     return respond(fmt, 200, "service_requests", [{
         "token": code,

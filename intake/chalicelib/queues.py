@@ -25,10 +25,10 @@ Semantics (as in SQS):
 Backends are chosen by configuration alone, see ``queue_from_env``.
 """
 
-import dataclasses
 import os
 import secrets
 import time
+import typing
 import urllib.parse
 
 from . import sqlitedb
@@ -47,8 +47,7 @@ class InvalidReceipt(ValueError):
     """A receipt handle that this queue never issued."""
 
 
-@dataclasses.dataclass(frozen=True)
-class Message:
+class Message(typing.NamedTuple):   # immutable; cheaper to import than a dataclass
     id: str
     body: str
     receipt_handle: str
@@ -111,38 +110,46 @@ class SQLiteQueue:
             conn = sqlitedb.connect(self.path)
             key = (os.getpid(), self.path)
             if key not in _initialised:
-                conn.executescript(_SCHEMA)
+                with sqlitedb.write_lock(self.path):
+                    conn.executescript(_SCHEMA)
                 _initialised.add(key)
             return conn
         except Exception as exc:  # unwritable directory, disk full, ...
             raise QueueUnavailable(f"SQLite queue at {self.path}: {exc}") from exc
 
     def send(self, body, dedup_id=None):
+        """Store one message; returns its id once it is durable (fsynced).
+
+        Concurrent sends from threads of this process share one transaction
+        and one fsync (``sqlitedb.group_commit``); each still returns only
+        after the commit that holds its message.
+        """
         if not isinstance(body, str):
             raise TypeError("body must be str")
-        conn = self._conn()
-        now = time.time()
-        message_id = secrets.token_hex(16)
+        self._conn()   # the schema, and QueueUnavailable for a bad location
         try:
-            with sqlitedb.transaction(conn):
-                if dedup_id is not None:
-                    conn.execute("DELETE FROM dedup WHERE sent_at < ?",
-                                 (now - self.dedup_window,))
-                    row = conn.execute(
-                        "SELECT message_id FROM dedup WHERE queue = ? AND dedup_id = ?",
-                        (self.name, dedup_id)).fetchone()
-                    if row:
-                        return row[0]
-                    conn.execute(
-                        "INSERT INTO dedup (queue, dedup_id, message_id, sent_at)"
-                        " VALUES (?, ?, ?, ?)", (self.name, dedup_id, message_id, now))
-                conn.execute(
-                    "INSERT INTO messages (id, queue, body, sent_at, visible_at)"
-                    " VALUES (?, ?, ?, ?, ?)", (message_id, self.name, body, now, now))
+            return sqlitedb.group_commit(self.path, lambda conn: self._insert(conn, body, dedup_id))
         except QueueUnavailable:
             raise
         except Exception as exc:
             raise QueueUnavailable(f"SQLite queue at {self.path}: {exc}") from exc
+
+    def _insert(self, conn, body, dedup_id):
+        now = time.time()
+        message_id = secrets.token_hex(16)
+        if dedup_id is not None:
+            conn.execute("DELETE FROM dedup WHERE sent_at < ?", (now - self.dedup_window,))
+            row = conn.execute(
+                "SELECT message_id FROM dedup WHERE queue = ? AND dedup_id = ?",
+                (self.name, dedup_id)).fetchone()
+            if row:
+                return row[0]
+            conn.execute(
+                "INSERT INTO dedup (queue, dedup_id, message_id, sent_at)"
+                " VALUES (?, ?, ?, ?)", (self.name, dedup_id, message_id, now))
+        conn.execute(
+            "INSERT INTO messages (id, queue, body, sent_at, visible_at)"
+            " VALUES (?, ?, ?, ?, ?)", (message_id, self.name, body, now, now))
         return message_id
 
     def receive(self, max_messages=10, visibility_timeout=30, wait_seconds=0):
@@ -160,7 +167,7 @@ class SQLiteQueue:
         now = time.time()
         out = []
         after = 0
-        with sqlitedb.transaction(conn):
+        with sqlitedb.transaction(conn, self.path):
             while len(out) < max_messages:
                 rows = conn.execute(
                     "SELECT seq, id, body, receive_count FROM messages"
@@ -192,7 +199,7 @@ class SQLiteQueue:
         if not sep or len(mid) != 32:
             raise InvalidReceipt("not a receipt handle of this queue")
         conn = self._conn()
-        with sqlitedb.transaction(conn):
+        with sqlitedb.transaction(conn, self.path):
             cur = conn.execute(
                 "DELETE FROM messages WHERE id = ? AND queue = ? AND receipt = ?",
                 (mid, self.name, receipt_handle))

@@ -90,9 +90,10 @@ def test_three_channels_reach_the_queue(server, queue):
 
 
 def test_concurrent_submissions_each_get_their_own_code(server, queue, env):
-    """chalice's app.current_request is shared by the local server's threads
-    (aws/chalice#759); without serialising the app, one request was answered
-    with another's code and a submission was lost."""
+    """chalice's app.current_request is one attribute of the app
+    (aws/chalice#759); with requests on threads sharing it, one request was
+    answered with another's code and a submission was lost. The server now
+    gives each thread its own (test_local_server.py pushes harder)."""
     import concurrent.futures
     env.setenv("PORTAL_REQUIRE_TOKEN_JSON", "off")
     env.setenv("PORTAL_RATE_LIMIT", "100000")
