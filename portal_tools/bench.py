@@ -203,8 +203,12 @@ Pelican(read_settings({str(settings)!r})).run()
 
     # -- the intake ---------------------------------------------------------
 
-    def run_intake(self, submissions=500, http_submissions=2000, concurrency=16):
+    def run_intake(self, submissions=500, http_submissions=2000, concurrency=16, intake_dir=None):
+        """In-process p50/p99 on the embedded queue, the local HTTP server
+        (``run_intake_http``) and the import time. ``intake_dir`` measures
+        another checkout's intake/ (a before/after comparison)."""
         print("intake:", flush=True)
+        intake_dir = Path(intake_dir or ROOT / "intake").resolve()
         queue_dir = self.work / "intake"
         shutil.rmtree(queue_dir, ignore_errors=True)
         queue_dir.mkdir(parents=True)
@@ -215,7 +219,7 @@ Pelican(read_settings({str(settings)!r})).run()
                "PORTAL_REQUIRE_TOKEN_JSON": "off", "PORTAL_RATE_LIMIT": "100000000"}
         code = textwrap.dedent(f"""
             import json, statistics, sys, time
-            sys.path.insert(0, {str(ROOT / 'intake')!r})
+            sys.path.insert(0, {str(intake_dir)!r})
             from chalice.test import Client
             import app
             latencies = []
@@ -235,24 +239,31 @@ Pelican(read_settings({str(settings)!r})).run()
         p50, p99 = json.loads(out.strip().splitlines()[-1])
         self.record("intake_p50_ms", p50, "ms")
         self.record("intake_p99_ms", p99, "ms")
-        self.run_intake_http(env, queue_dir, http_submissions, concurrency)
+        self.run_intake_http(env, queue_dir, http_submissions, concurrency, intake_dir)
         imports = []
         for _ in range(5):
             _, _, out = _run_measured(
-                "import sys, time; sys.path.insert(0, 'intake'); t = time.perf_counter(); import app; "
-                "print(time.perf_counter() - t)", env)
+                f"import sys, time; sys.path.insert(0, {str(intake_dir)!r}); t = time.perf_counter(); "
+                "import app; print(time.perf_counter() - t)", env)
             imports.append(float(out.strip().splitlines()[-1]) * 1000)
         self.record("intake_import_ms", statistics.median(imports), "ms")
 
-    def run_intake_http(self, env, queue_dir, total, concurrency):
+    def run_intake_http(self, env, queue_dir, total, concurrency, intake_dir=None):
+        """``total`` JSON submissions, ``concurrency`` at a time, each on a new
+        connection, to the local server (chalicelib/local.py) on the embedded
+        queue. Lost is counted per submission, not by totals: an accepted
+        (202) submission counts as lost unless the queue holds, under the code
+        its own response carried, a message with its own text (a response
+        with another request's code is a lost submission too)."""
         import concurrent.futures
         import http.client
         import socket
+        intake_dir = Path(intake_dir or ROOT / "intake").resolve()
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         queue_url = f"sqlite://{queue_dir / 'http.sqlite3'}"
-        server = subprocess.Popen([sys.executable, str(ROOT / "intake" / "chalicelib" / "local.py"),
+        server = subprocess.Popen([sys.executable, str(intake_dir / "chalicelib" / "local.py"),
                                    "--port", str(port)], cwd=ROOT,
                                   env={**os.environ, **env, "PORTAL_QUEUE": queue_url},
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -265,33 +276,60 @@ Pelican(read_settings({str(settings)!r})).run()
                 except OSError:
                     time.sleep(0.1)
 
+            def content(i):
+                return f"第{i}条：集市路口拥堵，请求增设交通标志。"
+
             def submit(i):
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                body = json.dumps({"category": "transport", "consent": True,
-                                   "content": f"第{i}条：集市路口拥堵，请求增设交通标志。"})
+                body = json.dumps({"category": "transport", "consent": True, "content": content(i)})
                 try:
                     conn.request("POST", "/api/submissions", body=body.encode(),
                                  headers={"Content-Type": "application/json"})
-                    return conn.getresponse().status
-                except OSError:
-                    return None
+                    response = conn.getresponse()
+                    reply = response.read()
+                    if response.status != 202:
+                        return response.status, None
+                    return 202, json.loads(reply).get("code")
+                except (OSError, ValueError):
+                    return None, None
                 finally:
                     conn.close()
 
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
-                statuses = list(pool.map(submit, range(total)))
+                answers = list(pool.map(submit, range(total)))
             elapsed = time.perf_counter() - started
         finally:
             server.terminate()
             server.wait(10)
-        sys.path.insert(0, str(ROOT / "intake"))
-        from chalicelib.queues import queue_from_env
-        on_queue = queue_from_env({"PORTAL_QUEUE": queue_url}).approximate_count()
-        accepted = sum(1 for s in statuses if s == 202)
-        self.record("intake_http_per_s", accepted / elapsed, "submissions/s")
-        self.record("intake_http_accepted", accepted, "submissions")
-        self.record("intake_lost", accepted - on_queue, "submissions")
+        # Everything on the queue, read through the queue's own interface
+        # (as the staff pull does), in a child with that checkout's code.
+        _, _, out = _run_measured(textwrap.dedent(f"""
+            import json, sys
+            sys.path.insert(0, {str(intake_dir)!r})
+            from chalicelib.queues import queue_from_env
+            q = queue_from_env({{"PORTAL_QUEUE": {queue_url!r}}})
+            found = []
+            while True:
+                batch = q.receive(max_messages=10, visibility_timeout=3600)
+                if not batch:
+                    break
+                for m in batch:
+                    body = json.loads(m.body)
+                    found.append([body["code"], body["payload"]["content"]])
+            print(json.dumps(found, ensure_ascii=False))
+        """))
+        stored = {}
+        messages = json.loads(out.strip().splitlines()[-1])
+        for code, text in messages:
+            stored.setdefault(code, []).append(text)
+        accepted = [(i, code) for i, (status, code) in enumerate(answers) if status == 202]
+        lost = sum(1 for i, code in accepted if content(i) not in stored.get(code, []))
+        self.record("intake_http_per_s", len(accepted) / elapsed, "submissions/s")
+        self.record("intake_http_accepted", len(accepted), "submissions")
+        self.record("intake_http_refused", total - len(accepted), "submissions")
+        self.record("intake_lost", lost, "submissions")
+        self.record("intake_queue_duplicates", len(messages) - len(stored), "messages")
 
 
 def run(scale="county", work=None, json_path=None, baseline=True, intake=True, search=True, province=False):
