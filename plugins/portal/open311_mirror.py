@@ -133,7 +133,7 @@ def write_open311(site, cat):
                 [(s.code, s.render_digest, lambda s=s: _line(record(s))) for s in suggestions],
                 b"\n]\n" if suggestions else b"]\n", sep=b",\n")
     site.files(suggestions, save_as=lambda s: f"open311/v2/requests/{s.code}.json",
-               make=lambda s: b"[" + _line(record(s)) + b"]\n")
+               make=lambda s: b"[" + _line(record(s)) + b"]\n", affinity=lambda s: s.code)
 
     def discovery():
         changeset = max((last_event(s) for s in suggestions), default=None)

@@ -213,9 +213,9 @@ def write_status_records(site, cat, cases=None, keys=None):
                     track_salt=SALT, track_iterations=ITERATIONS, track_key_length=KEY_LENGTH)
 
     site.files(codes, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.json", make=as_json,
-               key=lambda code: entries[code][0])
+               key=lambda code: entries[code][0], affinity=str)
     site.pages("track_status", codes, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.html", context=page,
-               key=lambda code: entries[code][0])
+               key=lambda code: entries[code][0], affinity=str)
     return len(codes)
 
 

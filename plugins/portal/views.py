@@ -246,4 +246,4 @@ def suggestion_pages(site, cat, suggestions, settings, today):
         _bucketed(site, f"suggestions/status/{state}/", "suggestion_list", items,
                   heading=f"{label}的意见建议", month_keys=[], current=None)
     site.pages("suggestion", suggestions, save_as=lambda s: s.save_as,
-               context=lambda s: dict(s=s, overdue=s.is_overdue(today)))
+               context=lambda s: dict(s=s, overdue=s.is_overdue(today)), affinity=lambda s: s.code)

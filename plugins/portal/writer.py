@@ -36,6 +36,7 @@ import io
 import os
 import pickle
 import traceback
+import zlib
 from pathlib import Path
 
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -54,11 +55,17 @@ def content_hash(data):
 
 
 class Job:
-    __slots__ = ("kind", "save_as", "template", "make", "fingerprint")
+    """One file (or fragment) to make. Jobs with the same ``affinity`` (an
+    item's key) are made by the same process, so what they share (a
+    suggestion's record for the JSON, the CSV and the Open311 files) is
+    worked out once."""
 
-    def __init__(self, kind, save_as, template, make, fingerprint):
+    __slots__ = ("kind", "save_as", "template", "make", "fingerprint", "affinity")
+
+    def __init__(self, kind, save_as, template, make, fingerprint, affinity=None):
         self.kind, self.save_as, self.template, self.make, self.fingerprint = (
             kind, save_as, template, make, fingerprint)
+        self.affinity = affinity
 
 
 class Join:
@@ -133,7 +140,7 @@ class SiteWriter:
         make = context if context is not None else (lambda: kwargs)
         self.jobs.append(Job("page", save_as, template, make, fingerprint))
 
-    def pages(self, template, items, save_as, context, key=None):
+    def pages(self, template, items, save_as, context, key=None, affinity=None):
         """One page per item: ``save_as(item)``, ``context(item)``; an
         item's page depends on ``key(item)`` (default: its render_digest)."""
         basis = self.basis.of(template)
@@ -142,9 +149,10 @@ class SiteWriter:
             fingerprint = f"{basis}:{key(item) if key else item.render_digest}"
             if self._claim(path, fingerprint):
                 continue
-            self.jobs.append(Job("page", path, template, (lambda item=item: context(item)), fingerprint))
+            self.jobs.append(Job("page", path, template, (lambda item=item: context(item)), fingerprint,
+                                 affinity(item) if affinity else None))
 
-    def files(self, items, save_as, make, key=None):
+    def files(self, items, save_as, make, key=None, affinity=None):
         """One file per item: ``save_as(item)``, bytes ``make(item)``; it
         depends on ``key(item)`` (default: the item's render_digest)."""
         basis = self.basis.site
@@ -153,7 +161,8 @@ class SiteWriter:
             fingerprint = f"{basis}:{key(item) if key else item.render_digest}"
             if self._claim(path, fingerprint):
                 continue
-            self.jobs.append(Job("file", path, None, (lambda item=item: make(item)), fingerprint))
+            self.jobs.append(Job("file", path, None, (lambda item=item: make(item)), fingerprint,
+                                 affinity(item) if affinity else None))
 
     def file(self, save_as, data, inputs=()):
         """Bytes, or a function making them (called only when ``inputs``
@@ -239,6 +248,9 @@ class SiteWriter:
             return [self._do(job) for job in jobs]
         for name in {job.template for job in jobs if job.template}:
             self.get_template(name)  # compiled once, shared by the children
+        share = [[] for _ in range(workers)]
+        for i, job in enumerate(jobs):
+            share[zlib.crc32(job.affinity.encode()) % workers if job.affinity else i % workers].append(i)
         gc.collect()
         gc.freeze()  # the children share the parent's objects: leave their pages alone
         children = []
@@ -246,10 +258,10 @@ class SiteWriter:
             for k in range(1, workers):
                 read, write = os.pipe()
                 pid = os.fork()
-                if pid == 0:  # child: make every workers-th job, send the results back
+                if pid == 0:  # child: make its share of the jobs, send the results back
                     os.close(read)
                     try:
-                        result = ("ok", [self._do(jobs[i]) for i in range(k, len(jobs), workers)])
+                        result = ("ok", [self._do(jobs[i]) for i in share[k]])
                     except BaseException:  # noqa: BLE001 - reported by the parent
                         result = ("error", traceback.format_exc())
                     with os.fdopen(write, "wb") as fh:
@@ -258,7 +270,7 @@ class SiteWriter:
                 os.close(write)
                 children.append((k, pid, read))
             results = [None] * len(jobs)
-            for i in range(0, len(jobs), workers):
+            for i in share[0]:
                 results[i] = self._do(jobs[i])
             errors = []
             for k, pid, read in children:
@@ -273,7 +285,8 @@ class SiteWriter:
                 if kind == "error":
                     errors.append(value)
                     continue
-                results[k::workers] = value
+                for i, result in zip(share[k], value):
+                    results[i] = result
             if errors:
                 raise RuntimeError("a build process failed:\n" + "\n".join(errors))
             return results
@@ -290,7 +303,7 @@ class SiteWriter:
             for i, (key, fp, make) in enumerate(join.parts):
                 if (key, fp) not in old:
                     part_index.append((join, i))
-                    part_jobs.append(Job("part", join.save_as, None, make, fp))
+                    part_jobs.append(Job("part", join.save_as, None, make, fp, key))
         jobs = self.jobs + part_jobs
         results = self._run(jobs)
         self.rendered += len(self.jobs)
