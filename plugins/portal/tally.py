@@ -1,25 +1,96 @@
 """Counts and rates over a set of suggestions, with one definition each.
 
 The definitions are stated on the pages that show them; keep them in step.
+
+What a case adds to the counts is worked out once, by ``facts``: one small
+value per case. A Tally counts those values (``collections.Counter``, in C)
+and adds up the few dozen distinct ones, so a page or the statistics page
+that tallies the same cases in several groupings works out each case's facts
+once (``Tally.from_facts``).
 """
+
+from collections import Counter
+
+_EXCLUDED = ("merged", "rejected", "withdrawn")
+_SATISFIED = ("满意", "基本满意")
+
+# The bits of a counted case's facts.
+ASSIGNED, ANSWERED, CLOSED, ON_TIME, OVERDUE, EVALUATED, SATISFIED, FACE_TO_FACE = (1 << i for i in range(8))
+
+
+def facts(s, today):
+    """What ``s`` adds to a Tally: its end state if merged, rejected or
+    withdrawn (counted in ``excluded`` only), else an int of the bits above."""
+    state = s.state
+    if state in _EXCLUDED:
+        return state
+    f = 0
+    if s.assigned:
+        f |= ASSIGNED
+    if s.answered:
+        f |= ANSWERED
+        if s.face_to_face:
+            f |= FACE_TO_FACE
+    elif s.is_overdue(today):  # still open past the deadline
+        f |= OVERDUE
+    if state == "closed":
+        f |= CLOSED
+    if s.answered_on_time:
+        f |= ON_TIME
+    if s.evaluated:
+        f |= EVALUATED
+        if s.final_satisfaction in _SATISFIED:
+            f |= SATISFIED
+    return f
 
 
 class Tally:
     def __init__(self, suggestions, today):
-        items = [s for s in suggestions if s.state not in ("merged", "rejected", "withdrawn")]
-        self.total = len(items)
-        self.assigned = sum(1 for s in items if s.assigned)
-        self.answered = sum(1 for s in items if s.answered)
-        self.closed = sum(1 for s in items if s.state == "closed")
-        self.on_time = sum(1 for s in items if s.answered_on_time)
-        self.overdue = sum(1 for s in items if not s.answered and s.is_overdue(today))
-        evaluated = [s for s in items if s.evaluated]
-        self.evaluated = len(evaluated)
-        self.satisfied = sum(1 for s in evaluated if s.final_satisfaction in ("满意", "基本满意"))
-        self.face_to_face = sum(1 for s in items if s.answered and s.face_to_face)
+        self._count(Counter([facts(s, today) for s in suggestions]))
+
+    @classmethod
+    def from_facts(cls, values):
+        """The Tally of the cases whose ``facts`` are ``values``."""
+        tally = cls.__new__(cls)
+        tally._count(Counter(values))
+        return tally
+
+    def _count(self, counts):
+        total = assigned = answered = closed = on_time = overdue = evaluated = satisfied = face_to_face = 0
+        excluded = dict.fromkeys(_EXCLUDED, 0)
+        for f, n in counts.items():
+            if f.__class__ is str:
+                excluded[f] += n
+                continue
+            total += n
+            if f & ASSIGNED:
+                assigned += n
+            if f & ANSWERED:
+                answered += n
+            if f & CLOSED:
+                closed += n
+            if f & ON_TIME:
+                on_time += n
+            if f & OVERDUE:
+                overdue += n
+            if f & EVALUATED:
+                evaluated += n
+            if f & SATISFIED:
+                satisfied += n
+            if f & FACE_TO_FACE:
+                face_to_face += n
+        # Accepted cases (not merged, rejected or withdrawn) ...
+        self.total = total
+        self.assigned = assigned
+        self.answered = answered
+        self.closed = closed
+        self.on_time = on_time          # answered by the deadline
+        self.overdue = overdue          # not answered, deadline passed
+        self.evaluated = evaluated
+        self.satisfied = satisfied      # 满意 or 基本满意, the second evaluation if any
+        self.face_to_face = face_to_face  # answered, after a face-to-face discussion
         # Cases left out of every figure above, by end state.
-        self.excluded = {state: sum(1 for s in suggestions if s.state == state)
-                         for state in ("merged", "rejected", "withdrawn")}
+        self.excluded = excluded
 
     @staticmethod
     def _rate(part, whole):

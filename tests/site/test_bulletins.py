@@ -142,3 +142,114 @@ def test_bulletin_is_printable(sample_output):
     assert soup.find("link", href="/theme/css/print.css")
     css = (sample_output / "theme" / "css" / "print.css").read_text("utf-8")
     assert "@page" in css and "size: A4" in css
+
+
+# -- the one-sweep bulletins against the month-by-month definition ------------------
+
+import random  # noqa: E402
+
+import statistics_reference as ref  # noqa: E402
+from portal import statistics as plugin  # noqa: E402
+
+D = datetime.date
+
+
+@pytest.fixture(scope="module")
+def fixture_cat(tmp_path_factory):
+    return ref.fixture_catalog(tmp_path_factory.mktemp("bulletins"))
+
+
+def todays(cases, extra=()):
+    """Cutoffs worth trying: the case dates, the days around them, month ends and firsts."""
+    days = set(extra)
+    for s in cases:
+        for name in ("assigned", "answered", "evaluated", "second_reply", "deadline"):
+            d = getattr(s, name)
+            if d:
+                days.update((d, d - datetime.timedelta(days=1), d + datetime.timedelta(days=1),
+                             D(d.year, d.month, 1), plugin.month_end(d.year, d.month)))
+    return sorted(days)
+
+
+def test_bulletins_match_the_definition_on_a_generated_fixture(fixture_cat):
+    cases = fixture_cat.published_suggestions()
+    today = fixture_cat.today
+    made = plugin.bulletins(cases, today)
+    assert len(made) > 12 and any(b.total.overdue for b in made) and any(b.total.evaluated for b in made)
+    ref.assert_same(ref.bulletins(cases, today), made)
+    for day in (today + datetime.timedelta(days=1), plugin.month_end(today.year, today.month),
+                D(today.year + 1, 1, 1), D(today.year + 1, 6, 30), D(2020, 1, 1)):
+        ref.assert_same(ref.bulletins(cases, day), plugin.bulletins(cases, day))
+
+
+def edge_cases():
+    Case = ref.case_class()
+    a, b = ref.Unit("a"), ref.Unit("b")
+    late = dict(lead_unit=a, assigned=D(2025, 1, 10), deadline=D(2025, 3, 10))
+    yield "empty", []
+    yield "one open, overdue", [Case("X1", **late)]
+    yield "answered late", [Case("X1", **late, answered=D(2025, 5, 2))]
+    yield "answered on the deadline, a month end", [
+        Case("X1", lead_unit=a, assigned=D(2025, 1, 31), deadline=D(2025, 3, 31), answered=D(2025, 3, 31))]
+    yield "answered in the month assigned", [Case("X1", **late, answered=D(2025, 1, 20))]
+    yield "second reply", [
+        Case("X1", **late, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5), satisfaction="不满意",
+             second_reply=D(2025, 4, 3), second_satisfaction="满意"),
+        Case("X2", **late, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5), satisfaction="不满意",
+             second_reply=D(2025, 4, 3), second_satisfaction="不满意"),
+        Case("X3", **late, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5), satisfaction="不满意",
+             second_reply=D(2025, 4, 3)),
+        Case("X4", **late, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5), satisfaction="基本满意",
+             second_satisfaction="满意"),
+        Case("X5", **late, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5)),  # no satisfaction given
+    ]
+    yield "left out", [
+        Case("X1", **late, merged=D(2025, 2, 1)), Case("X2", **late, rejected=D(2025, 2, 1)),
+        Case("X3", **late, withdrawn=D(2025, 2, 1)), Case("X4", **late),
+        Case("X5", lead_unit=a, assigned=D(2025, 1, 10)),  # no deadline
+        Case("X6", assigned=D(2025, 1, 10), deadline=D(2025, 3, 10)),  # no lead unit
+        Case("X7", lead_unit=a, deadline=D(2025, 3, 10))]  # not assigned
+    yield "only left out", [Case("X1", **late, merged=D(2025, 2, 1))]
+    yield "dates out of order", [
+        Case("X1", **late, answered=D(2024, 12, 1)),
+        Case("X2", **late, answered=D(2025, 2, 1), evaluated=D(2024, 12, 1), satisfaction="满意"),
+        Case("X3", **late, answered=D(2025, 2, 1), evaluated=D(2025, 6, 1), satisfaction="不满意",
+             second_reply=D(2025, 1, 1), second_satisfaction="满意"),
+        Case("X4", lead_unit=a, assigned=D(2025, 1, 10), deadline=D(2024, 12, 1))]
+    yield "assigned after today", [Case("X1", **late), Case("X2", lead_unit=b, assigned=D(2027, 1, 1),
+                                                           deadline=D(2027, 3, 1))]
+    yield "ties and units", [
+        Case(code, lead_unit=unit, assigned=D(2025, 1, day), deadline=D(2025, 2, 1))
+        for code, unit, day in (("X3", b, 5), ("X1", a, 6), ("X2", b, 7), ("X1", b, 8), ("X0", a, 9), ("X2", a, 3))]
+
+
+@pytest.mark.parametrize("name,cases", list(edge_cases()), ids=[name for name, _ in edge_cases()])
+def test_bulletins_match_the_definition_on_edge_cases(name, cases):
+    for today in todays(cases, extra=(D(2025, 1, 1), D(2025, 12, 31), D(2026, 1, 1))):
+        ref.assert_same(ref.bulletins(cases, today), plugin.bulletins(cases, today))
+
+
+def test_bulletins_match_the_definition_on_random_cases():
+    rng = random.Random(7)
+    units = [ref.Unit(slug) for slug in ("a", "b", "c")]
+    compared = 0
+    for _ in range(150):
+        cases = ref.random_cases(rng, rng.choice([1, 2, 5, 30, 120]), D(2024, 1, 1), D(2025, 6, 30), units)
+        for today in (D(2025, 7, 1), D(2025, 7, 31), D(2025, 2, 28), D(2024, 3, 1)):
+            old = ref.bulletins(cases, today)
+            ref.assert_same(old, plugin.bulletins(cases, today))
+            compared += len(old)
+    assert compared > 1000
+
+
+def test_bulletin_and_unit_line_still_work_one_by_one(fixture_cat):
+    cases = [s for s in fixture_cat.published_suggestions()
+             if s.assigned and s.lead_unit and s.deadline and s.state not in EXCLUDED]
+    units = {s.lead_unit.slug: s.lead_unit for s in cases}
+    today = fixture_cat.today
+    for year, month in [(2025, 3), (2026, 1), (today.year, today.month)]:
+        ref.assert_same(ref.Bulletin(year, month, cases, units, today),
+                        plugin.Bulletin(year, month, cases, units, today))
+        cutoff = plugin.month_end(year, month)
+        ref.assert_same(ref.UnitLine(None, cases, year, month, cutoff),
+                        plugin.UnitLine(None, cases, year, month, cutoff))

@@ -302,3 +302,16 @@ def test_a_month_with_a_reception_day_every_weekday_still_fits_one_page(mini, tm
     soup = soup_at(out, "/stations/qs/notice/2026-12/")
     assert len(soup.select("table.sheet-table tbody tr")) >= 20
     assert print_pages(out, ["/stations/qs/notice/2026-12/"]) == {"/stations/qs/notice/2026-12/": 1}
+
+
+def test_qr_codes_decode_and_are_deterministic():
+    """Codes of every size the site makes (and a long one) read back as their
+    URL, and the same URL always gives the same SVG (fixed mask, qr.MASK)."""
+    from portal.qr import qr_svg
+    urls = [f"{PUBLIC}/deputies/d-{i:04d}/" for i in (1, 772, 1000)]
+    urls += [f"{PUBLIC}/stations/s-012/", f"{PUBLIC}/submit/station/s-012/", "https://rd.example.org/d/1/",
+             f"{PUBLIC}/submit/station/{'s' * 150}/"]
+    for url in urls:
+        svg = qr_svg.__wrapped__(url=url, label="二维码")
+        assert svg == qr_svg.__wrapped__(url=url, label="二维码")
+        assert decode(BeautifulSoup(svg, "html.parser").svg) == url

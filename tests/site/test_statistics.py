@@ -191,3 +191,79 @@ def test_supervised_items(page, data):
 def test_linked_from_bulletins_and_home(sample_output):
     home = BeautifulSoup((sample_output / "index.html").read_text("utf-8"), "html.parser")
     assert home.find("a", href="/statistics/")
+
+
+# -- the one-pass Statistics and Tally against their definitions ----------------------
+
+import datetime  # noqa: E402
+import random  # noqa: E402
+
+import statistics_reference as ref  # noqa: E402
+from portal import statistics as plugin  # noqa: E402
+from portal.tally import Tally  # noqa: E402
+
+D = datetime.date
+
+
+@pytest.fixture(scope="module")
+def fixture_cat(tmp_path_factory):
+    return ref.fixture_catalog(tmp_path_factory.mktemp("statistics"))
+
+
+def test_statistics_and_tallies_match_the_definition_on_a_generated_fixture(fixture_cat):
+    cat = fixture_cat
+    cases = cat.published_suggestions()
+    units = list(cat.units.values())
+    for today in (cat.today, cat.today + datetime.timedelta(days=400)):
+        ref.assert_same(ref.Statistics(cases, units, cat.settings, today),
+                        plugin.Statistics(cases, units, cat.settings, today))
+        ref.assert_same(ref.Tally(cases, today), Tally(cases, today))
+        for unit in units:  # as the unit pages count them (lead and assisting)
+            ref.assert_same(ref.Tally(unit.suggestions, today), Tally(unit.suggestions, today))
+        for deputy in cat.deputies.values():  # as the deputy pages count them
+            mine = deputy.led + deputy.cosigned + deputy.addressed
+            ref.assert_same(ref.Tally(mine, today), Tally(mine, today))
+    stats = plugin.Statistics(cases, units, cat.settings, cat.today)
+    assert stats.overall.overdue and stats.overall.satisfied and all(stats.overall.excluded.values())
+
+
+SETTINGS = {"SUGGESTION_CATEGORIES": [("transport", "交通出行"), ("water", "饮水安全"), ("education", "教育"),
+                                      ("health", "医疗卫生"), ("other", "其他")]}
+
+
+def test_statistics_and_tallies_match_the_definition_on_edge_cases():
+    Case = ref.case_class()
+    a, b = ref.Unit("a"), ref.Unit("b")
+    today = D(2025, 6, 15)
+    base = dict(lead_unit=a, assigned=D(2025, 1, 10), deadline=D(2025, 3, 10))
+    sets = [
+        [],
+        [Case("X1", **base)],
+        [Case("X1", **base, answered=D(2025, 4, 1))],  # answered late
+        [Case("X1", **base, answered=D(2025, 3, 10), face_to_face=True)],  # on the deadline
+        [Case("X1", **base, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5), satisfaction="不满意",
+              second_reply=D(2025, 3, 1), second_satisfaction="满意"),
+         Case("X2", **base, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5), satisfaction="不满意"),
+         Case("X3", **base, answered=D(2025, 2, 1), evaluated=D(2025, 2, 5), satisfaction="基本满意",
+              closed=D(2025, 2, 6))],
+        [Case("X1", merged=D(2025, 1, 2)), Case("X2", rejected=D(2025, 1, 2)),
+         Case("X3", **base, withdrawn=D(2025, 2, 2))],  # only left-out cases
+        [Case("X1", lead_unit=b, assigned=D(2025, 1, 10)), Case("X2", received=D(2024, 12, 31), supervised=True),
+         Case("X3", received=D(2025, 5, 1), source="代表建议", category="教育", supervised=True),
+         Case("X3", received=D(2025, 5, 1), category="交通出行", supervised=True)],  # gaps between months, ties
+    ]
+    for cases in sets:
+        ref.assert_same(ref.Statistics(cases, [a, b], SETTINGS, today),
+                        plugin.Statistics(cases, [a, b], SETTINGS, today))
+        ref.assert_same(ref.Tally(cases, today), Tally(cases, today))
+
+
+def test_statistics_and_tallies_match_the_definition_on_random_cases():
+    rng = random.Random(11)
+    units = [ref.Unit(slug) for slug in ("a", "b", "c")]
+    for _ in range(150):
+        cases = ref.random_cases(rng, rng.choice([1, 2, 5, 30, 120]), D(2024, 1, 1), D(2025, 6, 30), units)
+        for today in (D(2025, 7, 1), D(2024, 6, 30)):
+            ref.assert_same(ref.Statistics(cases, units, SETTINGS, today),
+                            plugin.Statistics(cases, units, SETTINGS, today))
+            ref.assert_same(ref.Tally(cases, today), Tally(cases, today))
