@@ -80,6 +80,8 @@ class SiteWriter:
     def __init__(self, output_path, get_template, base_context, state_path, basis, scanner=None,
                  workers=None):
         self.output = Path(output_path)
+        self.output_str = str(self.output)
+        self.folders = set()  # directories known to exist
         self.get_template = get_template
         self.base = base_context
         self.state_path = Path(state_path)
@@ -221,16 +223,18 @@ class SiteWriter:
             return ("part", None, self._scan(job.save_as, data), data)
         h = content_hash(data)
         old = self.previous.get(job.save_as)
-        path = self.output / job.save_as
+        path = os.path.join(self.output_str, job.save_as)
+        existed = True
         if old is not None and old[1] == h:
             same = True
         elif not self.trusted:
             try:
-                same = path.read_bytes() == data
-            except OSError:
-                same = False
+                with open(path, "rb") as fh:
+                    same = fh.read() == data
+            except FileNotFoundError:
+                same = existed = False
         else:
-            same = False
+            same, existed = False, old is not None
         if same and old is not None and old[1] == h and old[2] == self.stamp:
             return ("unchanged", h, [], None)  # the same bytes, already scanned by this detector
         findings = self._scan(job.save_as, data)
@@ -238,8 +242,27 @@ class SiteWriter:
             return ("refused", h, findings, None)
         if same:
             return ("unchanged", h, [], None)
-        _replace(path, data)
+        self._write(path, data, existed)
         return ("written", h, [], None)
+
+    def _write(self, path, data, existed):
+        """A new file is written in place; one that exists is replaced in one
+        rename, so a reader never sees it half written."""
+        folder = os.path.dirname(path)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        if not existed:
+            try:
+                with open(path, "xb") as fh:
+                    fh.write(data)
+                return
+            except FileExistsError:
+                pass
+        tmp = os.path.join(folder, f".{os.path.basename(path)}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
 
     def _run(self, jobs):
         """Results of ``jobs`` in order, made on every core when many."""
