@@ -177,7 +177,7 @@ def scan_output(output, detector, clean=None):
     output = Path(output)
     todo, stamps, seen = [], {}, set()
     for path in text_files(output):
-        rel = path.relative_to(output).as_posix()
+        rel = path.relative_to(output.absolute()).as_posix()
         seen.add(rel)
         st = path.stat()
         stamps[rel] = [st.st_mtime_ns, st.st_size]
@@ -254,9 +254,11 @@ def _pelican_files(context, settings, writer_written):
     """Output files of Pelican's own generators: its pages and news, what
     its writer replaced in this build, and the static files it copied."""
     from .discovery import pelican_pages
-    output = Path(settings["OUTPUT_PATH"])
+    # Absolute: Pelican's writer names its files by absolute path, while
+    # OUTPUT_PATH may be relative.
+    output = Path(settings["OUTPUT_PATH"]).absolute()
     files = {output / p for p in pelican_pages(context, settings)}
-    files |= {Path(p) for p in writer_written}
+    files |= {Path(p).absolute() for p in writer_written}
     files |= {output / s.save_as for s in context.get("staticfiles", []) if getattr(s, "save_as", None)}
     return sorted(p for p in files if p.is_file())
 
@@ -281,7 +283,7 @@ def run(pelican):
     except (OSError, ValueError, KeyError):
         clean = {}
     for path in _pelican_files(report.context, pelican.settings, _WriteIfChanged.written):
-        rel = path.relative_to(output).as_posix()
+        rel = path.relative_to(output.absolute()).as_posix()
         st = path.stat()
         if clean.get(rel) == [st.st_mtime_ns, st.st_size]:
             continue
