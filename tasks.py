@@ -284,6 +284,24 @@ def publish(c, code=None, content=None, inbox=None, output=None):
 
 
 @task(help={"scale": "small, county or province (default county)",
+            "out": "directory to write (empty or missing)",
+            "seed": "random seed (same seed, same files)",
+            "today": "the fixture's today, YYYY-MM-DD (default 2026-11-22)",
+            "force": "replace the content directories already in --out"})
+def fixture(c, out, scale="county", seed=None, today=None, force=False):
+    """Generate deterministic, fictional content at a scale (for benchmarks and tests)."""
+    from portal_tools import fixture as fixture_module
+    argv = ["--scale", scale, "--out", out]
+    if seed is not None:
+        argv += ["--seed", str(seed)]
+    if today:
+        argv += ["--today", today]
+    if force:
+        argv.append("--force")
+    fixture_module.main(argv)
+
+
+@task(help={"scale": "small, county or province (default county)",
             "json": "also write the measurements as JSON to this path",
             "baseline": "measure plain Pelican side by side (default on)",
             "intake": "measure the intake (default on)",

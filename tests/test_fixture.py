@@ -323,3 +323,21 @@ def test_every_state_for_other_seeds(tmp_path, seed):
     counts = fixture.generate("small", tmp_path / "c", seed=seed)
     assert set(counts["states"]) == {"received", "assigned", "in_progress", "answered", "evaluated",
                                      "rehandling", "closed", "merged", "rejected", "withdrawn"}
+
+
+def test_invoke_fixture_task(tmp_path):
+    """`invoke fixture --scale small --out DIR`, as the README documents it:
+    the same files as the module writes for the same seed."""
+    import subprocess
+    out = tmp_path / "via-invoke"
+    run = subprocess.run([sys.executable, "-m", "invoke", "fixture", "--scale", "small", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "suggestions 300" in run.stdout
+    fixture.generate("small", tmp_path / "direct")
+    def files(root):
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert files(out) == files(tmp_path / "direct")
+    again = subprocess.run([sys.executable, "-m", "invoke", "fixture", "--scale", "small", "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert again.returncode != 0 and "not empty" in again.stderr and "Traceback" not in again.stderr
