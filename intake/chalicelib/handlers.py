@@ -120,35 +120,20 @@ def submit(request):
         return fail(503, message="意见征集服务暂时不可用（系统正在更新），请稍后再试。您填写的内容如下，请先复制保存。",
                     headers={"Retry-After": "300"})
     client = client_of(request, s)
-    rate = RateCount(f"web:{client}", s.rate_limit, s.rate_window)
-    if rate.wait:
-        minutes = max(1, (rate.wait + 59) // 60)
+    key_of_client = f"web:{client}"
+
+    def limited(wait):
+        minutes = max(1, (wait + 59) // 60)
         return fail(429, message=f"提交次数过多，请约{minutes}分钟后再试。",
-                    headers={"Retry-After": str(rate.wait)})
-    try:
-        return _submit_counted(request, s, kind, fields, site, client, channel, rate, fail)
-    except BaseException:
-        rate.uncount()      # an unexpected error is not the client's act
-        raise
+                    headers={"Retry-After": str(wait)})
 
-
-def _submit_counted(request, s, kind, fields, site, client, channel, rate, fail):
-    as_html = kind == "form"
-
-    def abusive(errors):
-        rate.count()
-        return fail(400, errors)
-
-    if str(fields.get(abuse.HONEYPOT_FIELD) or "").strip():
-        return abusive({"form": "提交未通过校验，请重新提交。"})
-    token = fields.get(abuse.TOKEN_FIELD)
-    if token:
-        problem = abuse.check_token(s.secret, token, s.token_min_age, s.token_max_age)
-        if problem:
-            return abusive({"form_token": problem})
-    elif kind == "json" and s.require_token_json:
-        return abusive({"form_token": "缺少表单校验信息，请刷新页面后重新提交。"})
-
+    # A client over the limit hears so first. A typing mistake is answered
+    # before the count is taken, which it never touches: parallel mistakes
+    # cannot hold the count while they are looked at.
+    wait = _safe_state("retry_after", key_of_client, s.rate_limit, s.rate_window) if s.rate_limit > 0 else 0
+    if wait:
+        return limited(wait)
+    suspicious = _suspicious(fields, kind, s)
     errors = {}
     try:
         key = schema.idempotency_key(fields.get("idempotency_key"))
@@ -156,9 +141,43 @@ def _submit_counted(request, s, kind, fields, site, client, channel, rate, fail)
         key, errors["idempotency_key"] = None, str(exc)
     payload, field_errors = schema.validate(fields, site)
     errors.update(field_errors)
-    if errors:
-        rate.uncount()      # typing mistakes do not count
+    if errors and not suspicious:
         return fail(400, errors)
+    rate = RateCount(key_of_client, s.rate_limit, s.rate_window)
+    if rate.wait:
+        return limited(rate.wait)
+    try:
+        return _submit_counted(request, s, fields, (payload, key), suspicious, client, channel, rate, fail)
+    except BaseException:
+        rate.uncount()      # an unexpected error is not the client's act
+        raise
+
+
+def _suspicious(fields, kind, s):
+    """The errors of a submission that looks automated (the honeypot filled,
+    a bad or missing form token), or None. Such a submission counts."""
+    if str(fields.get(abuse.HONEYPOT_FIELD) or "").strip():
+        return {"form": "提交未通过校验，请重新提交。"}
+    token = fields.get(abuse.TOKEN_FIELD)
+    if token:
+        problem = abuse.check_token(s.secret, token, s.token_min_age, s.token_max_age)
+        if problem:
+            return {"form_token": problem}
+    elif kind == "json" and s.require_token_json:
+        return {"form_token": "缺少表单校验信息，请刷新页面后重新提交。"}
+    return None
+
+
+def _submit_counted(request, s, fields, valid, suspicious, client, channel, rate, fail):
+    as_html = channel == "web-form"
+    payload, key = valid
+
+    def abusive(errors):
+        rate.count()
+        return fail(400, errors)
+
+    if suspicious:
+        return abusive(suspicious)
 
     if s.pow_enabled:
         solved = abuse.verify_solution(s.secret, fields.get(abuse.POW_FIELD))
