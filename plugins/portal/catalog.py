@@ -60,6 +60,7 @@ class Catalog:
         self.problems = Problems()
         self.deputies, self.stations, self.units = {}, {}, {}
         self.reception, self.suggestions = {}, {}
+        self._published = None
 
     def content_dirs(self):
         return [(key, self.content_path / self.settings["PORTAL_DIRS"][key]) for key, _ in TYPES]
@@ -116,6 +117,7 @@ class Catalog:
         return [t for t in found if t is not None]
 
     def _resolve(self):
+        self._published = None
         for station in self.stations.values():
             station.deputies, station.occasions = [], []
         for unit in self.units.values():
@@ -250,5 +252,8 @@ class Catalog:
         return [o for o in self.occasions if self.today <= o.date <= last]
 
     def published_suggestions(self):
-        """Newest first by received date, then code (stable)."""
-        return sorted(self.suggestions.values(), key=lambda s: (s.received, s.code), reverse=True)
+        """Newest first by received date, then code (stable); sorted once
+        (the catalog does not change once loaded)."""
+        if self._published is None:
+            self._published = sorted(self.suggestions.values(), key=lambda s: (s.received, s.code), reverse=True)
+        return list(self._published)

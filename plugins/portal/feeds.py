@@ -77,7 +77,7 @@ def atom(settings, path, title, alternate, entries, subtitle=""):
 # -- suggestions -----------------------------------------------------------------
 
 def last_event(s):
-    return max(d for d, *_ in s.timeline())
+    return s.last_event_date()
 
 
 def suggestion_entry(s, settings):

@@ -38,7 +38,7 @@ def _dt(day):
 
 
 def last_event(s):
-    return max(d for d, *_ in s.timeline())
+    return s.last_event_date()
 
 
 def status_notes(s, settings):
@@ -108,7 +108,6 @@ def write_open311(site, cat):
     """requests.json is a joined file (one line per request, spliced); each
     request's own file and the discovery document are made only when the
     suggestions they show changed."""
-    from .fingerprint import digest
     settings = cat.settings
     siteurl = settings.get("SITEURL") or ""
     suggestions = sorted(cat.suggestions.values(), key=lambda s: (s.received, s.code), reverse=True)
@@ -135,9 +134,10 @@ def write_open311(site, cat):
     site.files(suggestions, save_as=lambda s: f"open311/v2/requests/{s.code}.json",
                make=lambda s: b"[" + _line(record(s)) + b"]\n", affinity=lambda s: s.code)
 
+    # The document shows only the date of the latest change.
+    changeset = _dt(max((last_event(s) for s in suggestions), default=None)) or "1970-01-01T00:00:00+08:00"
+
     def discovery():
-        changeset = max((last_event(s) for s in suggestions), default=None)
-        changeset = _dt(changeset) or "1970-01-01T00:00:00+08:00"
         return _json({
             "changeset": changeset,
             "contact": f"{settings.get('SITE_OWNER') or settings.get('SITENAME') or ''}（只读镜像；"
@@ -151,4 +151,4 @@ def write_open311(site, cat):
                 "formats": ["application/json"],
             }],
         })
-    site.file("open311/discovery.json", discovery, inputs=[digest(*(s.static_digest for s in suggestions))])
+    site.file("open311/discovery.json", discovery, inputs=[changeset])

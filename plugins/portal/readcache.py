@@ -211,6 +211,9 @@ class RecordCache:
                             else:
                                 self.entries[path] = record
             finally:
+                # The records live to the end of the build: the collector
+                # would walk them again at every full collection after this.
+                gc.freeze()
                 if gc_was:
                     gc.enable()
 

@@ -374,69 +374,140 @@ class SiteWriter:
 
     def _splice(self, join, made):
         """Write a joined file from the fragments made now and the unchanged
-        fragments of its previous bytes; return its state."""
+        spans of its previous bytes, which the kernel copies
+        (copy_file_range) without them passing through Python; return its
+        state. Its hash is that of its structure (head, separator, tail,
+        each fragment's key, fingerprint and length): the same structure
+        means the same bytes, and it needs no pass over the whole file."""
+        path = self.output / join.save_as
         previous = self.previous_joins.get(join.save_as)
-        old_bytes, offsets = None, {}
+        offsets = {}
         if previous and any((join.save_as, i) not in made for i in range(len(join.parts))):
-            path = self.output / join.save_as
-            try:
-                old_bytes = path.read_bytes()
-                st = path.stat()
-            except OSError:
-                old_bytes = None
-            # The file as the last build left it (same size and time), or else the same bytes.
-            if old_bytes is None or ((len(old_bytes), st.st_mtime_ns) != previous.get("written")
-                                     and content_hash(old_bytes) != previous["hash"]):
+            offsets = self._previous_offsets(path, previous)
+            if offsets is None:
                 # Not the file the last build wrote: every fragment is made again.
+                offsets = {}
                 for i, (_, _, make) in enumerate(join.parts):
                     if (join.save_as, i) not in made:
                         made[(join.save_as, i)] = data = make()
                         self.findings += self._scan(join.save_as, data)
-            else:
-                position = len(previous["head"])
-                for key, fp, length in previous["parts"]:
-                    offsets[(key, fp)] = (position, length)
-                    position += length + len(previous["sep"])
-        fragments, new_parts = [], []
+        # The file as a list of segments: bytes, or (start, end) in the old file;
+        # old fragments that follow one another there are one span with their separators.
+        segments, new_parts, sep = [join.head], [], join.sep
+        same_sep = bool(previous) and previous["sep"] == sep  # what lies between old fragments
         for i, (key, fp, _) in enumerate(join.parts):
             data = made.get((join.save_as, i))
-            if data is None:
-                start, length = offsets[(key, fp)]
-                data = old_bytes[start:start + length]
-            fragments.append(data)
-            new_parts.append((key, fp, len(data)))
-        data = join.head + join.sep.join(fragments) + join.tail
-        if self.scanner is not None:
-            self._scan_edges(join, fragments, made)
-        h = content_hash(data)
-        path = self.output / join.save_as
+            if i:
+                segments.append(sep)
+            if data is not None:
+                segments.append(data)
+                new_parts.append((key, fp, len(data)))
+                continue
+            start, length = offsets[(key, fp)]
+            last = segments[-2] if i else None
+            if same_sep and isinstance(last, tuple) and last[1] + len(sep) == start:
+                segments[-2:] = [(last[0], start + length)]  # the separator too
+            else:
+                segments.append((start, start + length))
+            new_parts.append((key, fp, length))
+        segments.append(join.tail)
+        h = digest("joined", join.head, sep, join.tail, *(f"{k}\x01{f}\x01{n}" for k, f, n in new_parts))
         old = self.previous.get(join.save_as)
+        same = old is not None and old[1] == h and path.exists()
+        if self.scanner is not None:
+            self._scan_edges(join, path if offsets else None, offsets, made)
         if any(f[0] == join.save_as for f in self.findings):
             del self.produced[join.save_as]  # not written: made whole again by the next build
             return None
-        if not (old is not None and old[1] == h and path.exists()):
-            _replace(path, data)
-            self.written += 1
-        else:
+        if same:
             self.unchanged += 1
+        else:
+            _write_segments(path, segments)
+            self.written += 1
         self.produced[join.save_as] = (join.fingerprint, h, self.stamp)
         st = path.stat()
-        return {"hash": h, "head": join.head, "sep": join.sep, "parts": new_parts,
+        return {"hash": h, "head": join.head, "sep": sep, "parts": new_parts,
                 "written": (st.st_size, st.st_mtime_ns)}
 
-    def _scan_edges(self, join, fragments, made):
+    @staticmethod
+    def _previous_offsets(path, previous):
+        """{(key, fingerprint): (start, length)} of the fragments in the file
+        the last build wrote, or None if the file is not that one (its size
+        or modification time differ, or it is gone)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if (st.st_size, st.st_mtime_ns) != previous.get("written"):
+            return None
+        offsets, position = {}, len(previous["head"])
+        for key, fp, length in previous["parts"]:
+            offsets[(key, fp)] = (position, length)
+            position += length + len(previous["sep"])
+        return offsets
+
+    def _scan_edges(self, join, old_path, offsets, made):
         """The head and tail, and the boundaries next to new fragments when
-        the separator does not stop every pattern."""
+        the separator does not stop every pattern (an unchanged neighbour
+        is read back from the old file, ``old_path``)."""
         self.findings += self._scan(join.save_as, join.head + join.tail)
         if BREAKERS & set(join.sep.decode("utf-8", "replace")):
             return
-        for i in range(len(fragments) + 1):
-            if (join.save_as, i - 1) not in made and (join.save_as, i) not in made:
+        parts = join.parts
+        fresh = [(join.save_as, i) in made for i in range(len(parts))]
+        if not any(fresh):
+            return
+        with open(old_path, "rb") if old_path else io.BytesIO() as old:
+            def fragment(i):
+                if fresh[i]:
+                    return made[(join.save_as, i)]
+                start, length = offsets[parts[i][:2]]
+                return os.pread(old.fileno(), length, start)
+            for i in range(len(parts) + 1):
+                if not (i > 0 and fresh[i - 1]) and not (i < len(parts) and fresh[i]):
+                    continue
+                left = join.head if i == 0 else fragment(i - 1)
+                right = join.tail if i == len(parts) else fragment(i)
+                window = left[-WINDOW * 4:] + join.sep + right[:WINDOW * 4]
+                self.findings += self._scan(join.save_as, window)
+
+
+def _write_segments(path, segments):
+    """Write ``segments`` (bytes, or (start, end) spans of the file now at
+    ``path``) to a new file that then replaces it in one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    spans = [x for x in segments if isinstance(x, tuple)]
+    # Unbuffered: the kernel's copies and these writes share the file offset.
+    with open(path, "rb") if spans else io.BytesIO() as old, open(tmp, "wb", buffering=0) as out:
+        for segment in segments:
+            if not isinstance(segment, tuple):
+                view = memoryview(segment)
+                while view:
+                    view = view[out.write(view):]
                 continue
-            left = join.head if i == 0 else fragments[i - 1]
-            right = join.tail if i == len(fragments) else fragments[i]
-            window = left[-WINDOW * 4:] + join.sep + right[:WINDOW * 4]
-            self.findings += self._scan(join.save_as, window)
+            start, end = segment
+            while start < end:
+                done = _copy_range(old, out, start, end - start)
+                if done <= 0:
+                    raise OSError(f"{path} is shorter than the last build left it")
+                start += done
+    os.replace(tmp, path)
+
+
+def _copy_range(source, target, start, count):
+    """Copy bytes at ``start`` of ``source`` to where ``target`` stands, in
+    the kernel where it can (Linux), else through a buffer."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            return os.copy_file_range(source.fileno(), target.fileno(), count, start)
+        except OSError:
+            pass  # another file system or platform: copied below
+    data = os.pread(source.fileno(), min(count, 1 << 24), start)
+    view = memoryview(data)
+    while view:
+        view = view[target.write(view):]
+    return len(data)
 
 
 def _replace(path, data):
