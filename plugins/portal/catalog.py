@@ -183,6 +183,11 @@ class Catalog:
                 *(of(x) for x in (*s.cosigners, *s.addressed_to, *s.assist_units)),
                 *(x.code for x in s.duplicates))
             s.render_digest = digest(s.static_digest, s.is_overdue(today))
+            # What a list item, a tally, a bulletin or a feed entry shows: the
+            # case's own fields and its units' names, not its deputies,
+            # station or reception day (editing a deputy leaves lists alone).
+            s.list_static_digest = digest(s.digest, of(s.lead_unit), *(of(u) for u in s.assist_units))
+            s.list_digest = digest(s.list_static_digest, s.is_overdue(today))
 
     def _resolve_suggestion(self, s):
         s.lead = self._ref(s, "lead", self.deputies, s.lead_id, "代表", "deputy") if s.lead_id else None

@@ -104,7 +104,7 @@ def _latest(items):
 def _key(owner, items):
     """A feed shows its owner's name and its items as they are (not what
     today makes of them): it changes only when one of them does."""
-    return digest(owner.render_digest, *sorted(s.static_digest for s in items))
+    return digest(owner.render_digest, *sorted(s.list_static_digest for s in items))
 
 
 def write_feeds(site, cat):
@@ -116,7 +116,7 @@ def write_feeds(site, cat):
               lambda: atom(settings, "feeds/answered.atom.xml", f"新答复的意见建议 - {sitename}", "suggestions/",
                            [suggestion_entry(s, settings) for s in answered],
                            subtitle="承办单位最新答复的群众意见和代表建议"),
-              inputs=[s.static_digest for s in answered])
+              inputs=[s.list_static_digest for s in answered])
 
     def mine(deputy):
         return list({s.code: s for s in deputy.led + deputy.cosigned + deputy.addressed}.values())

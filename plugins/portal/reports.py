@@ -99,7 +99,7 @@ def bulletin_pages(site, cat, suggestions):
         current = (year, month) == (today.year, today.month)
         cutoff = today if current else month_end(year, month)
         while position < len(items) and items[position].assigned <= cutoff:
-            running.update(items[position].static_digest.encode())
+            running.update(items[position].list_static_digest.encode())
             position += 1
         prefix[(year, month)] = (running.hexdigest(), position, cutoff, current)
     for index, (year, month) in enumerate(months):

@@ -23,12 +23,18 @@ LATEST_IN_BUCKET = 20
 
 
 class Group:
-    """Many content objects as one input: the digest of their digests."""
+    """Many content objects as one input: the digest of their digests
+    (``attr``: which digest; ``Listed`` for lists of suggestions)."""
 
     __slots__ = ("render_digest",)
 
     def __init__(self, items, attr="render_digest"):
         self.render_digest = digest(*(getattr(x, attr) for x in items))
+
+
+def Listed(suggestions):
+    """Suggestions as a list shows them (catalog: list_digest)."""
+    return Group(suggestions, "list_digest")
 
 
 def _by(items, key):
@@ -42,7 +48,7 @@ def write_all(site, cat):
     settings = cat.settings
     suggestions = cat.published_suggestions()
     today = cat.today
-    cat.all_suggestions = Group(suggestions)
+    cat.all_suggestions = Listed(suggestions)
     latest_bulletin = reports.write_all(site, cat)  # statistics, bulletins, notices, cards
     home(site, cat, suggestions, latest_bulletin)
     deputy_pages(site, cat, today)
@@ -153,11 +159,11 @@ def _bucketed(site, base, template, items, inputs_extra=(), **context):
     """An index page with the latest items and links to one page per year."""
     years = _by(items, lambda s: s.received.year)
     counts = [(year, len(group)) for year, group in years.items()]
-    site.page(f"{base}index.html", template, inputs=[*inputs_extra, Group(items)],
+    site.page(f"{base}index.html", template, inputs=[*inputs_extra, Listed(items)],
               context=lambda: resolve_lazy(dict(context, items=items[:LATEST_IN_BUCKET], total=len(items),
                                                 years=counts, year=None)))
     for year, group in years.items():
-        site.page(f"{base}{year}/index.html", template, inputs=[*inputs_extra, counts, Group(group)],
+        site.page(f"{base}{year}/index.html", template, inputs=[*inputs_extra, counts, Listed(group)],
                   context=lambda group=group, year=year: resolve_lazy(dict(
                       context, items=group, total=len(group), years=counts, year=year)))
 
@@ -169,7 +175,7 @@ def unit_pages(site, cat, today):
     for unit in units:
         items = sorted(unit.suggestions, key=lambda s: (s.received, s.code), reverse=True)
         # The figures and the overdue list show every item: every page of the unit lists them.
-        _bucketed(site, unit.save_as[: -len("index.html")], "unit", items, inputs_extra=[unit, Group(items)],
+        _bucketed(site, unit.save_as[: -len("index.html")], "unit", items, inputs_extra=[unit, Listed(items)],
                   unit=unit, tally=_Lazy(lambda items=items: Tally(items, today)),
                   overdue=_Lazy(lambda items=items: [s for s in items if not s.answered and s.is_overdue(today)]))
 
@@ -235,7 +241,7 @@ def suggestion_pages(site, cat, suggestions, settings, today):
     month_keys = list(months)
     for (year, month), group in months.items():
         site.page(f"suggestions/{year}/{month:02d}/index.html", "suggestion_list",
-                  inputs=[Group(group), month_keys],
+                  inputs=[Listed(group), month_keys],
                   context=lambda year=year, month=month, group=group: dict(
                       items=group, total=len(group), heading=f"{year}年{month}月受理的意见建议",
                       years=[], year=None, month_keys=month_keys, current=(year, month)))

@@ -80,6 +80,13 @@ def test_incremental_builds_match_cold_builds(tmp_path):
     deputy.write_text(text.replace(f"name: {old_name}", "name: 改名测试"), "utf-8")
     ws.check_same_as_cold("renaming a deputy")
 
+    # Lists, tallies, bulletins, statistics and feeds show units' names.
+    unit = ws.content / "units" / "county-transport.md"
+    text = unit.read_text("utf-8")
+    old_name = text.split("name: ")[1].split("\n")[0]
+    unit.write_text(text.replace(f"name: {old_name}", "name: 改名测试交通运输局"), "utf-8")
+    ws.check_same_as_cold("renaming a handling unit")
+
     schedule = next(p for p in sorted((ws.content / "reception-days").glob("*.md"))
                     if "\ndate: " in p.read_text("utf-8"))
     text = schedule.read_text("utf-8")
