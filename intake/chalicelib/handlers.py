@@ -147,7 +147,7 @@ def submit(request):
     if rate.wait:
         return limited(rate.wait)
     try:
-        return _submit_counted(request, s, fields, (payload, key), suspicious, client, channel, rate, fail)
+        return _submit_counted(request, s, fields, payload, key, suspicious, client, channel, rate, fail)
     except BaseException:
         rate.uncount()      # an unexpected error is not the client's act
         raise
@@ -168,9 +168,8 @@ def _suspicious(fields, kind, s):
     return None
 
 
-def _submit_counted(request, s, fields, valid, suspicious, client, channel, rate, fail):
+def _submit_counted(request, s, fields, payload, key, suspicious, client, channel, rate, fail):
     as_html = channel == "web-form"
-    payload, key = valid
 
     def abusive(errors):
         rate.count()

@@ -67,7 +67,6 @@ _SEP = r"[\s\-‐‑‒–—―.·・•_/()（）\[\]]"
 # digits in a page) are skipped before any work (fewer when a private phone
 # number is shorter).
 MIN_DIGITS = 10
-_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 # The same, matched from its first dash: a pattern starting with a literal
 # is searched far faster than one starting with a class (digits and a–f are
 # everywhere in a feed): ten times on one.
@@ -332,8 +331,8 @@ def _number_scanner(min_digits, min_kind_digits, fold):
 
 
 def _blank_uuids(text):
-    """_UUID.sub(lambda m: "x" * len(m.group()), text): the same matches, left
-    to right, each found at its dash, 8 characters after its start."""
+    """Every UUID (8-4-4-4-12 hex digits) replaced by as many x's, left to
+    right, each found at its first dash, 8 characters after its start."""
     parts, done, pos = [], 0, 8
     while True:
         m = _UUID_FROM_DASH.search(text, pos)
@@ -387,7 +386,6 @@ class Detector:
             elif digits_of(item):
                 self.allow_digits.add(digits_of(item))
         self.phones = {d for d in (digits_of(p) for p in phones) if len(d) >= 7} - self.allow_digits
-        min_digits = min([MIN_DIGITS] + [len(p) for p in self.phones])
         names = sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True)
         self.names = names
         self.min_digits = min([MIN_DIGITS] + [len(p) for p in self.phones])

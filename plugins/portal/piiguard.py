@@ -177,7 +177,7 @@ def scan_output(output, detector, clean=None):
     output = Path(output)
     todo, stamps, seen = [], {}, set()
     for path in text_files(output):
-        rel = path.relative_to(output.absolute()).as_posix()
+        rel = path.relative_to(output).as_posix()
         seen.add(rel)
         st = path.stat()
         stamps[rel] = [st.st_mtime_ns, st.st_size]

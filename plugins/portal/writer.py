@@ -477,14 +477,12 @@ def _write_segments(path, segments):
     ``path``) to a new file that then replaces it in one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    spans = [x for x in segments if isinstance(x, tuple)]
+    spans = any(isinstance(x, tuple) for x in segments)
     # Unbuffered: the kernel's copies and these writes share the file offset.
     with open(path, "rb") if spans else io.BytesIO() as old, open(tmp, "wb", buffering=0) as out:
         for segment in segments:
             if not isinstance(segment, tuple):
-                view = memoryview(segment)
-                while view:
-                    view = view[out.write(view):]
+                _write_all(out, segment)
                 continue
             start, end = segment
             while start < end:
@@ -504,10 +502,15 @@ def _copy_range(source, target, start, count):
         except OSError:
             pass  # another file system or platform: copied below
     data = os.pread(source.fileno(), min(count, 1 << 24), start)
+    _write_all(target, data)
+    return len(data)
+
+
+def _write_all(target, data):
+    """An unbuffered write may take only part of ``data``."""
     view = memoryview(data)
     while view:
         view = view[target.write(view):]
-    return len(data)
 
 
 def _replace(path, data):

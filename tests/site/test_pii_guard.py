@@ -233,3 +233,12 @@ def test_invoke_build_in_a_fresh_checkout(tmp_path):
                          cwd=checkout, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert (checkout / "output" / "about" / "index.html").is_file()
+
+
+def test_check_takes_a_relative_output_path(tmp_path, monkeypatch):
+    """scan_output walks the output as it is given: relative paths stay relative."""
+    (tmp_path / "out" / "a").mkdir(parents=True)
+    (tmp_path / "out" / "a" / "index.html").write_text("<p>电话 139-0000-1111</p>", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = piiguard.scan_output("out", pii.Detector())
+    assert [rel for rel, _, _ in found] == ["a/index.html"]
