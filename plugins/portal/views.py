@@ -40,7 +40,11 @@ def Listed(suggestions):
 def _by(items, key):
     groups = OrderedDict()
     for item in items:
-        groups.setdefault(key(item), []).append(item)
+        k = key(item)
+        group = groups.get(k)
+        if group is None:
+            group = groups[k] = []
+        group.append(item)
     return groups
 
 
@@ -225,10 +229,9 @@ def reception_pages(site, cat, today):
 
 def suggestion_pages(site, cat, suggestions, settings, today):
     months = _by(suggestions, lambda s: (s.received.year, s.received.month))
-    categories = [(slug, name, [s for s in suggestions if s.category_slug == slug])
-                  for slug, name in settings["SUGGESTION_CATEGORIES"]]
-    states = [(state, label, [s for s in suggestions if s.state == state])
-              for state, label in STATE_LABELS.items()]
+    by_category, by_state = _by(suggestions, lambda s: s.category_slug), _by(suggestions, lambda s: s.state)
+    categories = [(slug, name, by_category.get(slug, [])) for slug, name in settings["SUGGESTION_CATEGORIES"]]
+    states = [(state, label, by_state.get(state, [])) for state, label in STATE_LABELS.items()]
     units = sorted(cat.units.values(), key=lambda u: u.slug)
     supervised = [s for s in suggestions if s.supervised]
     month_counts = [(k, len(v)) for k, v in months.items()]

@@ -23,7 +23,8 @@ and, when equal, nothing is rendered. What must be made is queued, and
 
 The state (fingerprints, hashes, the detector each file was scanned with,
 the fragments of joined files) is kept in the cache directory, outside the
-output. It names the output directory it describes (device and inode):
+output, as a base file and a delta of what changed since (a small rebuild
+writes a few entries, not every file's again). It names the output directory it describes (device and inode):
 for a new or re-created output directory no hash is trusted, and made
 files are compared with the bytes on disk instead. (Files deleted by hand
 inside the output are not noticed: delete the cache directory too, or the
@@ -35,6 +36,7 @@ import hashlib
 import io
 import os
 import pickle
+import time
 import traceback
 import zlib
 from pathlib import Path
@@ -43,7 +45,10 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from .fingerprint import digest, inputs_key
 
-PARALLEL_MIN = 600  # jobs; below this, forking costs more than it saves
+PARALLEL_MIN = 600  # jobs; below this, forking costs more than it saves ...
+PARALLEL_MIN_SECONDS = 0.3  # ... unless the pages to make took this long last time
+COSTLY = 0.003  # seconds: a file that took longer to make has its time kept for the next build
+MERGE_SHARE = 0.1  # the state's delta is merged into its base once it holds this share of the files
 # A separator containing one of these cannot be crossed by any pattern of
 # the personal-data detector (pii.py), so fragments can be scanned alone.
 BREAKERS = set(",;{}<>\"")
@@ -89,6 +94,7 @@ class SiteWriter:
         self.scanner = scanner          # piiguard.Scanner, or None: nothing is scanned
         self.stamp = scanner.stamp if scanner else ""
         self.workers = workers or min(os.cpu_count() or 1, 4)
+        self.delta_path = self.state_path.with_name(self.state_path.name + ".delta")
         state = self._load_state()
         self.output.mkdir(parents=True, exist_ok=True)
         st = self.output.stat()
@@ -96,6 +102,9 @@ class SiteWriter:
         self.trusted = bool(state) and state.get("token") == self.token
         self.previous = state.get("files", {}) if self.trusted else {}
         self.previous_joins = state.get("joins", {}) if self.trusted else {}
+        # What the delta on disk holds (changes since the base), carried into the next delta.
+        self.delta = state.get("delta", ({}, {})) if self.trusted else ({}, {})
+        self.costs = state.get("costs", {}) if self.trusted else {}  # save_as -> seconds, costly files
         self.produced = {}              # save_as -> (fingerprint, hash, pii stamp), this build
         self.jobs, self.joins = [], []
         self.findings = []              # (save_as, Finding, snippet)
@@ -103,12 +112,26 @@ class SiteWriter:
         self.child_peak_rss_kb = 0
 
     def _load_state(self):
+        """The base state with its delta applied ({} when unreadable: then
+        no hash is trusted). The delta names the base it applies to (its
+        size and modification time): a delta beside another base is ignored."""
+        state = _read_pickle(self.state_path)
         try:
-            with open(self.state_path, "rb") as fh:
-                state = pickle.load(fh)
-            return state if isinstance(state, dict) else {}
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-            return {}
+            files, joins = state["files"], state["joins"]
+            delta = _read_pickle(self.delta_path)
+            if isinstance(delta, dict) and delta.get("base") == _file_stamp(self.state_path) \
+                    and delta.get("token") == state.get("token"):
+                for target, changes in ((files, delta["files"]), (joins, delta["joins"])):
+                    for save_as, entry in changes.items():
+                        if entry is None:
+                            target.pop(save_as, None)
+                        else:
+                            target[save_as] = entry
+                state["delta"] = (delta["files"], delta["joins"])
+                state["costs"] = delta.get("costs", {})
+            return state
+        except (KeyError, TypeError, AttributeError, ValueError):
+            return {}  # none, or written by another version
 
     @staticmethod
     def url_of(save_as):
@@ -211,6 +234,10 @@ class SiteWriter:
             return []
         return self.scanner.scan_bytes(save_as, data)
 
+    def _timed(self, job):
+        started = time.perf_counter()
+        return (*self._do(job), time.perf_counter() - started)
+
     def _do(self, job):
         """Make one queued file: (status, hash, findings, fragment bytes)."""
         try:
@@ -265,15 +292,28 @@ class SiteWriter:
         os.replace(tmp, path)
 
     def _run(self, jobs):
-        """Results of ``jobs`` in order, made on every core when many."""
+        """Results of ``jobs`` in order (``_do``'s and the seconds each
+        took), made on every core when many."""
         workers = self.workers
-        if len(jobs) < PARALLEL_MIN or workers < 2:
-            return [self._do(job) for job in jobs]
+        share = [[] for _ in range(workers)]
+        if len(jobs) >= PARALLEL_MIN:
+            for i, job in enumerate(jobs):
+                share[zlib.crc32(job.affinity.encode()) % workers if job.affinity else i % workers].append(i)
+        else:
+            # Few jobs, but a few long lists and tallies can take most of a
+            # small rebuild: shared out by what they took last time, longest first.
+            costs = [self.costs.get(job.save_as, 0.0) for job in jobs]
+            if sum(costs) < PARALLEL_MIN_SECONDS:
+                workers = 1
+            loads = [0.0] * workers
+            for i in sorted(range(len(jobs)), key=lambda i: -costs[i]):
+                k = loads.index(min(loads))
+                share[k].append(i)
+                loads[k] += costs[i] + 1e-4
+        if workers < 2:
+            return [self._timed(job) for job in jobs]
         for name in {job.template for job in jobs if job.template}:
             self.get_template(name)  # compiled once, shared by the children
-        share = [[] for _ in range(workers)]
-        for i, job in enumerate(jobs):
-            share[zlib.crc32(job.affinity.encode()) % workers if job.affinity else i % workers].append(i)
         gc.collect()
         gc.freeze()  # the children share the parent's objects: leave their pages alone
         children = []
@@ -284,7 +324,7 @@ class SiteWriter:
                 if pid == 0:  # child: make its share of the jobs, send the results back
                     os.close(read)
                     try:
-                        result = ("ok", [self._do(jobs[i]) for i in share[k]])
+                        result = ("ok", [self._timed(jobs[i]) for i in share[k]])
                     except BaseException:  # noqa: BLE001 - reported by the parent
                         result = ("error", traceback.format_exc())
                     with os.fdopen(write, "wb") as fh:
@@ -294,7 +334,7 @@ class SiteWriter:
                 children.append((k, pid, read))
             results = [None] * len(jobs)
             for i in share[0]:
-                results[i] = self._do(jobs[i])
+                results[i] = self._timed(jobs[i])
             errors = []
             for k, pid, read in children:
                 with os.fdopen(read, "rb") as fh:
@@ -330,10 +370,14 @@ class SiteWriter:
         jobs = self.jobs + part_jobs
         results = self._run(jobs)
         self.rendered += len(self.jobs)
-        for job, (status, h, findings, _) in zip(self.jobs, results):
+        for job, (status, h, findings, _, seconds) in zip(self.jobs, results):
             self._record(job.save_as, job.fingerprint, status, h, findings)
+            if seconds >= COSTLY:
+                self.costs[job.save_as] = seconds
+            else:
+                self.costs.pop(job.save_as, None)
         made = {}
-        for (join, i), (_, _, findings, data) in zip(part_index, results[len(self.jobs):]):
+        for (join, i), (_, _, findings, data, _) in zip(part_index, results[len(self.jobs):]):
             made[(join.save_as, i)] = data
             self.findings += findings
         joins_state = {}
@@ -352,14 +396,30 @@ class SiteWriter:
                     removed += 1
                 except FileNotFoundError:
                     pass
-        files = {k: v for k, v in self.produced.items() if v is not None}
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump({"token": self.token, "files": files, "joins": joins_state}, fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.state_path)
+        self._save_state(joins_state)
         return removed
+
+    def _save_state(self, joins_state):
+        """A delta (every change since the base) while it stays small, else
+        a new base and no delta."""
+        previous, previous_joins = self.previous, self.previous_joins
+        delta_files, delta_joins = dict(self.delta[0]), dict(self.delta[1])
+        delta_files.update((k, v) for k, v in self.produced.items() if v is not None and previous.get(k) != v)
+        delta_files.update((k, None) for k in previous if self.produced.get(k) is None)
+        delta_joins.update((k, v) for k, v in joins_state.items() if previous_joins.get(k) is not v)
+        delta_joins.update((k, None) for k in previous_joins if k not in joins_state)
+        costs = {k: v for k, v in self.costs.items() if k in self.produced}
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        base = _file_stamp(self.state_path)
+        if self.trusted and base is not None and len(delta_files) <= MERGE_SHARE * max(len(self.produced), 1):
+            if (delta_files, delta_joins) != self.delta:
+                _write_pickle(self.delta_path, {"base": base, "token": self.token, "files": delta_files,
+                                                "joins": delta_joins, "costs": costs})
+            return
+        files = {k: v for k, v in self.produced.items() if v is not None}
+        _write_pickle(self.state_path, {"token": self.token, "files": files, "joins": joins_state,
+                                        "costs": costs})
+        self.delta_path.unlink(missing_ok=True)
 
     def _record(self, save_as, fingerprint, status, h, findings):
         if status in ("refused", "missing"):
@@ -511,6 +571,30 @@ def _write_all(target, data):
     view = memoryview(data)
     while view:
         view = view[target.write(view):]
+
+
+def _read_pickle(path):
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+
+
+def _write_pickle(path, value):
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _file_stamp(path):
+    """(size, modification time) of ``path``, None when it is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def _replace(path, data):
