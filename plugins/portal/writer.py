@@ -24,7 +24,8 @@ and, when equal, nothing is rendered. What must be made is queued, and
 The state (fingerprints, hashes, the detector each file was scanned with,
 the fragments of joined files) is kept in the cache directory, outside the
 output, as a base file and a delta of what changed since (a small rebuild
-writes a few entries, not every file's again). It names the output directory it describes (device and inode):
+writes a few entries, not every file's again). It names the output
+directory it describes (device and inode):
 for a new or re-created output directory no hash is trusted, and made
 files are compared with the bytes on disk instead. (Files deleted by hand
 inside the output are not noticed: delete the cache directory too, or the
