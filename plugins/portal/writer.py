@@ -296,23 +296,21 @@ class SiteWriter:
         """Results of ``jobs`` in order (``_do``'s and the seconds each
         took), made on every core when many."""
         workers = self.workers
+        costs = [self.costs.get(job.save_as, 0.0) for job in jobs] if len(jobs) < PARALLEL_MIN else None
+        if workers < 2 or (costs is not None and sum(costs) < PARALLEL_MIN_SECONDS):
+            return [self._timed(job) for job in jobs]
         share = [[] for _ in range(workers)]
-        if len(jobs) >= PARALLEL_MIN:
+        if costs is None:
             for i, job in enumerate(jobs):
                 share[zlib.crc32(job.affinity.encode()) % workers if job.affinity else i % workers].append(i)
         else:
             # Few jobs, but a few long lists and tallies can take most of a
             # small rebuild: shared out by what they took last time, longest first.
-            costs = [self.costs.get(job.save_as, 0.0) for job in jobs]
-            if sum(costs) < PARALLEL_MIN_SECONDS:
-                workers = 1
             loads = [0.0] * workers
             for i in sorted(range(len(jobs)), key=lambda i: -costs[i]):
                 k = loads.index(min(loads))
                 share[k].append(i)
                 loads[k] += costs[i] + 1e-4
-        if workers < 2:
-            return [self._timed(job) for job in jobs]
         for name in {job.template for job in jobs if job.template}:
             self.get_template(name)  # compiled once, shared by the children
         gc.collect()
@@ -410,16 +408,16 @@ class SiteWriter:
         delta_joins.update((k, v) for k, v in joins_state.items() if previous_joins.get(k) is not v)
         delta_joins.update((k, None) for k in previous_joins if k not in joins_state)
         costs = {k: v for k, v in self.costs.items() if k in self.produced}
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
         base = _file_stamp(self.state_path)
         if self.trusted and base is not None and len(delta_files) <= MERGE_SHARE * max(len(self.produced), 1):
             if (delta_files, delta_joins) != self.delta:
-                _write_pickle(self.delta_path, {"base": base, "token": self.token, "files": delta_files,
-                                                "joins": delta_joins, "costs": costs})
+                delta = {"base": base, "token": self.token, "files": delta_files, "joins": delta_joins,
+                         "costs": costs}
+                _replace(self.delta_path, pickle.dumps(delta, protocol=pickle.HIGHEST_PROTOCOL))
             return
         files = {k: v for k, v in self.produced.items() if v is not None}
-        _write_pickle(self.state_path, {"token": self.token, "files": files, "joins": joins_state,
-                                        "costs": costs})
+        state = {"token": self.token, "files": files, "joins": joins_state, "costs": costs}
+        _replace(self.state_path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         self.delta_path.unlink(missing_ok=True)
 
     def _record(self, save_as, fingerprint, status, h, findings):
@@ -580,13 +578,6 @@ def _read_pickle(path):
             return pickle.load(fh)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
         return None
-
-
-def _write_pickle(path, value):
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 def _file_stamp(path):
