@@ -2,7 +2,7 @@
 
 from pelican import signals
 
-from . import filters, piiguard
+from . import filters, fragments, piiguard
 from .generator import PortalGenerator, default_settings
 from .writer import PelicanWriter
 
@@ -11,7 +11,8 @@ def _initialized(pelican):
     for key, value in default_settings().items():
         pelican.settings.setdefault(key, value)
     # Every generator's Jinja environment (news and pages too) gets the filters.
-    pelican.settings["JINJA_FILTERS"] = {**filters.FILTERS, **pelican.settings.get("JINJA_FILTERS", {})}
+    pelican.settings["JINJA_FILTERS"] = {**filters.FILTERS, "listed": fragments.listed,
+                                         **pelican.settings.get("JINJA_FILTERS", {})}
     # A rebuild leaves unchanged files untouched: the portal's writer copies
     # the theme's static files (Pelican would copy them every time), and
     # content static files (photos) are copied only when newer.
@@ -19,10 +20,14 @@ def _initialized(pelican):
     pelican.settings["THEME_STATIC_PATHS"] = []
     pelican.settings["STATIC_CHECK_IF_MODIFIED"] = True
     # Compiled templates are kept between builds: compiling them costs more
-    # than a small rebuild's rendering.
+    # than a small rebuild's rendering. How a template calls a filter is
+    # compiled in, so another version of the filters is another directory.
+    import hashlib
     from pathlib import Path
     from jinja2 import FileSystemBytecodeCache
-    compiled = Path(pelican.settings.get("CACHE_PATH") or "cache") / "jinja"
+    version = hashlib.blake2b(Path(filters.__file__).read_bytes() + Path(fragments.__file__).read_bytes(),
+                              digest_size=6).hexdigest()
+    compiled = Path(pelican.settings.get("CACHE_PATH") or "cache") / f"jinja-{version}"
     compiled.mkdir(parents=True, exist_ok=True)
     pelican.settings["JINJA_ENVIRONMENT"] = {**(pelican.settings.get("JINJA_ENVIRONMENT") or {}),
                                              "bytecode_cache": FileSystemBytecodeCache(str(compiled))}

@@ -161,16 +161,17 @@ def _key(occasions, *owners):
 def write_calendars(site, cat):
     settings = cat.settings
     sitename = settings.get("SITENAME") or ""
-    site.file("reception/calendar.ics", lambda: ics(cat.occasions, f"{sitename}接待选民日", settings),
-              inputs=[_key(cat.occasions)])
-    site.files(sorted(cat.stations.values(), key=lambda s: s.slug),
+    if "reception" in cat.changes:
+        site.file("reception/calendar.ics", lambda: ics(cat.occasions, f"{sitename}接待选民日", settings),
+                  inputs=[_key(cat.occasions)], owner="reception")
+    site.files(cat.affected("stations"),
                save_as=lambda station: f"{station.save_as[: -len('index.html')]}calendar.ics",
                make=lambda station: ics(station.occasions, f"{station.name}接待选民日", settings),
-               key=lambda station: _key(station.occasions, station))
-    site.files(sorted(cat.deputies.values(), key=lambda d: d.slug),
+               key=lambda station: _key(station.occasions, station), owner=lambda s: f"station:{s.slug}")
+    site.files(cat.affected("deputies"),
                save_as=lambda deputy: f"{deputy.save_as[: -len('index.html')]}calendar.ics",
                make=lambda deputy: ics(deputy.occasions, f"{deputy.name}代表接待选民日", settings),
-               key=lambda deputy: _key(deputy.occasions, deputy))
+               key=lambda deputy: _key(deputy.occasions, deputy), owner=lambda d: f"deputy:{d.slug}")
 
 
 # -- month view ----------------------------------------------------------------

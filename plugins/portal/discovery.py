@@ -9,6 +9,7 @@ build time would change the file on every build).
 from xml.sax.saxutils import escape
 
 EXCLUDED = {"404.html"}
+STATUS_RECORDS = "track/s/"  # tracking_pages.RECORD_DIR
 
 
 def pelican_pages(context, settings):
@@ -29,21 +30,33 @@ def url_of(save_as):
     return save_as[: -len("index.html")] if save_as.endswith("index.html") else save_as
 
 
-def sitemap(siteurl, save_as_list):
-    html = sorted({url_of(s) for s in save_as_list if s.endswith(".html") and s not in EXCLUDED})
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{escape(f'{siteurl}/{url}')}</loc></url>" for url in html]
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 def robots(siteurl):
     return (f"User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {siteurl}/sitemap.xml\n").encode("utf-8")
 
 
-def write_sitemap(site, settings, extra_pages=()):
-    """Call after every page is written (it lists what ``site`` produced)."""
+def write_sitemap(site, settings, pelican=(), pelican_before=None):
+    """Call after every page is declared (it lists what ``site`` holds, and
+    ``pelican``: Pelican's pages; ``pelican_before``: the last build's,
+    None when unknown). One line per page: a joined file, so a build that
+    adds or removes a page changes its line only."""
     siteurl = settings.get("SITEURL") or ""
-    site.file("sitemap.xml", sitemap(siteurl, [*site.produced, *extra_pages]))
-    site.file("robots.txt", robots(siteurl))
+
+    def parts(save_as_list):
+        listed = sorted({url_of(s) for s in save_as_list if _listed(s)})
+        return [(url, url, "", lambda url=url: f"<url><loc>{escape(f'{siteurl}/{url}')}</loc></url>".encode("utf-8"))
+                for url in listed]
+    changes = site.page_changes() if pelican_before is not None else None
+    everything = changes is None
+    added, removed = changes if changes else ((), ())
+    gone = set(pelican_before or ()) - set(pelican)
+    site.joined("sitemap.xml", b'<?xml version="1.0" encoding="utf-8"?>\n'
+                b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n', b"\n</urlset>\n", sep=b"\n",
+                owner="sitemap", parts=parts([*site.existing(), *pelican] if everything else [*added, *pelican]),
+                drop=[url_of(s) for s in [*removed, *gone] if _listed(s)],
+                full=None if everything else lambda: parts([*site.existing(), *pelican]))
+    site.file("robots.txt", robots(siteurl), owner="site")
+
+
+def _listed(save_as):
+    """Every HTML page but the 404 page and the status records (reachable by code only)."""
+    return save_as.endswith(".html") and save_as not in EXCLUDED and not save_as.startswith(STATUS_RECORDS)

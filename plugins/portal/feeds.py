@@ -101,22 +101,23 @@ def _latest(items):
     return sorted(items, key=lambda s: (last_event(s), s.code), reverse=True)[:LIMIT]
 
 
-def _key(owner, items):
+def _key(owner, digests):
     """A feed shows its owner's name and its items as they are (not what
-    today makes of them): it changes only when one of them does."""
-    return digest(owner.render_digest, *sorted(s.list_static_digest for s in items))
+    today makes of them, ``digests``: their list_static_digest): it
+    changes only when one of them does."""
+    return digest(owner.render_digest, *sorted(digests))
 
 
 def write_feeds(site, cat):
     settings = cat.settings
     sitename = settings.get("SITENAME") or ""
-    answered = sorted((s for s in cat.suggestions.values() if s.answered),
-                      key=lambda s: (s.answered, s.code), reverse=True)[:LIMIT]
-    site.file("feeds/answered.atom.xml",
-              lambda: atom(settings, "feeds/answered.atom.xml", f"新答复的意见建议 - {sitename}", "suggestions/",
-                           [suggestion_entry(s, settings) for s in answered],
-                           subtitle="承办单位最新答复的群众意见和代表建议"),
-              inputs=[s.list_static_digest for s in answered])
+    if "suggestions" in cat.changes:
+        answered = cat.latest_answered(LIMIT)
+        site.file("feeds/answered.atom.xml", owner="suggestions",
+                  data=lambda: atom(settings, "feeds/answered.atom.xml", f"新答复的意见建议 - {sitename}",
+                                    "suggestions/", [suggestion_entry(s, settings) for s in answered],
+                                    subtitle="承办单位最新答复的群众意见和代表建议"),
+                  inputs=[s.list_static_digest for s in answered])
 
     def mine(deputy):
         return list({s.code: s for s in deputy.led + deputy.cosigned + deputy.addressed}.values())
@@ -126,16 +127,22 @@ def write_feeds(site, cat):
         return atom(settings, path, f"{deputy.name}代表的意见建议 - {sitename}", deputy.url,
                     [suggestion_entry(s, settings) for s in _latest(mine(deputy))],
                     subtitle=f"{deputy.name}代表提出、附议或收到的意见建议的办理动态")
-    site.files(sorted(cat.deputies.values(), key=lambda d: d.slug), save_as=lambda d: f"{d.url}feed.atom.xml",
-               make=deputy_feed, key=lambda d: _key(d, mine(d)))
+    site.files(cat.affected("deputies"), save_as=lambda d: f"{d.url}feed.atom.xml", make=deputy_feed,
+               key=lambda d: _key(d, [s.list_static_digest for s in mine(d)]), owner=lambda d: f"deputy:{d.slug}")
+
+    # A unit's cases (one it both leads and assists twice, as its page lists it).
+    linked = "FROM suggestion_unit u JOIN suggestion s ON s.key = u.key WHERE u.unit = ?"
 
     def unit_feed(unit):
         path = f"{unit.url}feed.atom.xml"
+        latest = cat.suggestions_by(f"SELECT s.key {linked} ORDER BY s.last_event DESC, s.key DESC LIMIT ?",
+                                    (unit.slug, LIMIT))
         return atom(settings, path, f"{unit.name}承办的意见建议 - {sitename}", unit.url,
-                    [suggestion_entry(s, settings) for s in _latest(unit.suggestions)],
+                    [suggestion_entry(s, settings) for s in latest],
                     subtitle=f"{unit.name}主办或协办的意见建议的办理动态")
-    site.files(sorted(cat.units.values(), key=lambda u: u.slug), save_as=lambda u: f"{u.url}feed.atom.xml",
-               make=unit_feed, key=lambda u: _key(u, u.suggestions))
+    site.files(cat.affected("units"), save_as=lambda u: f"{u.url}feed.atom.xml", make=unit_feed,
+               key=lambda u: _key(u, [d for (d,) in cat.db.execute(f"SELECT s.ldigest {linked}", (u.slug,))]),
+               owner=lambda u: f"unit:{u.slug}")
 
 
 def write_news_feed(site, cat, articles):
@@ -151,7 +158,7 @@ def write_news_feed(site, cat, articles):
         })
     site.file("feeds/news.atom.xml",
               atom(settings, "feeds/news.atom.xml", f"工作动态 - {settings.get('SITENAME') or ''}",
-                   _index_url(settings), entries))
+                   _index_url(settings), entries), owner="site")
 
 
 def _index_url(settings):

@@ -6,11 +6,14 @@ A build (generate_context, then generate_output):
    templates, the plugin's code, the settings, the inbox and today this
    gives the build's stamp. When it equals the last build's, nothing can
    differ and the output phase is skipped outright;
-2. otherwise the catalog is read (records of unchanged files come from the
-   cache, see readcache.py) and cross-referenced;
-3. every page is declared to the writer with its inputs; the pages whose
-   fingerprints changed are rendered (on every core when there are many),
-   scanned for personal data and written when their bytes changed.
+2. otherwise the catalog brings the build's store up to date: the files
+   that changed are read and checked, and the owners whose pages may now
+   differ are noted (catalog.py, store.py);
+3. the pages of those owners -- every page, after a change of templates,
+   settings or code -- are declared to the writer with their inputs; the
+   pages whose fingerprints changed are rendered (on every core when there
+   are many), scanned for personal data and written when their bytes
+   changed (views.py, writer.py).
 """
 
 import gc
@@ -20,8 +23,9 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import casefiles, discovery, piiguard, tracking_pages, views
+from . import casefiles, discovery, fragments, piiguard, tracking_pages, views
 from .catalog import Catalog, portal_today, scan_files
+from .store import Store
 from .fingerprint import Basis, source_stamp
 from .writer import SiteWriter, _WriteIfChanged
 
@@ -72,7 +76,8 @@ class PortalGenerator(Generator):
         self.report = self.settings[REPORT] = BuildReport()
         _WriteIfChanged.written.clear()
         self.basis = Basis(self.settings, self.env, cache)
-        catalog = Catalog(self.settings, self.context, today=today, cache_file=cache / "portal-records.pickle")
+        self.store = Store(cache / "portal.sqlite3")
+        catalog = Catalog(self.settings, self.context, today=today, store=self.store)
         self.scanned = {root: scan_files(root) for _, root in catalog.content_dirs()}
         inbox = casefiles.inbox_path(self.settings)
         others = [Path(self.theme)] + [content / p for p in (*self.settings["PAGE_PATHS"],
@@ -88,9 +93,14 @@ class PortalGenerator(Generator):
         self.catalog = catalog.load(self.scanned)
         self.catalog.problems.raise_if_any()
         self.context["portal"] = self.catalog
+        # A change of templates, settings or code: every page is declared again.
+        self.bases = json.dumps([self.basis.site, sorted(self.basis.templates.items())])
+        if self.store.get("bases") != self.bases:
+            self.catalog.changes.everything = True
         self.cases = casefiles.read_inbox(self.settings)
-        self.keys = tracking_pages.status_keys_soon(
-            {*self.catalog.suggestions, *(c.code for c in self.cases)}, cache)
+        self.codes = tracking_pages.status_codes(self.catalog, self.cases,
+                                                 json.loads(self.store.get("inbox", "[]")))
+        self.keys = tracking_pages.StatusKeys(self.codes, self.store)
         # Every object from here on lives to the end of the build: the
         # collector would only walk them again and again.
         gc.freeze()
@@ -107,26 +117,44 @@ class PortalGenerator(Generator):
             logger.info("portal: no source changed since the last build; output left as it is")
             self.report.skipped_output = True
             return
-        cache = Path(self.settings.get("CACHE_PATH") or "cache")
-        cases = self.cases
-        scanner = piiguard.scanner_for(self.settings, self.catalog, cases)
-        self.site = SiteWriter(self.output_path, self.get_template, self.context,
-                               cache / "portal-state.pickle", self.basis, scanner)
-        views.write_all(self.site, self.catalog)
-        # After every page: the sitemap lists what was written (and Pelican's pages).
-        discovery.write_sitemap(self.site, self.settings, discovery.pelican_pages(self.context, self.settings))
-        # After the sitemap: status records are reachable by code only, never listed.
-        tracking_pages.write_status_records(self.site, self.catalog, cases, self.keys.result())
-        for static in self.settings.get("PORTAL_THEME_STATIC_PATHS", []):
-            self.site.copy_tree(Path(self.theme) / static, self.settings["THEME_STATIC_DIR"])
-        report = self.report
-        report.removed = self.site.finish()
-        report.findings = self.site.findings
-        report.scanner = scanner
-        report.context = self.context
-        for name in ("rendered", "written", "unchanged", "skipped", "child_peak_rss_kb"):
-            setattr(report, name, getattr(self.site, name))
-        self.write_intake_data()
+        store, cat = self.store, self.catalog
+        scanner = piiguard.scanner_for(self.settings, cat, self.cases)
+        self.site = SiteWriter(self.output_path, self.get_template, self.context, store, self.basis, scanner,
+                               everything=cat.changes.everything, owners=cat.changes.owners)
+        cat.changes.everything = self.site.everything  # a new output directory: everything is made
+        cat.fragments = fragments.Fragments(store, self.basis.of("_macros.html"))
+        self.env.filters["listed"] = cat.fragments.item
+        self.site.extras.append(cat.fragments)
+        store.begin()
+        try:
+            views.write_all(self.site, cat)
+            # After every page: the sitemap lists what the output holds (and Pelican's pages).
+            pelican = discovery.pelican_pages(self.context, self.settings)
+            before = None if cat.changes.everything else json.loads(store.get("pelican", "null") or "null")
+            discovery.write_sitemap(self.site, self.settings, pelican, before)
+            # After the sitemap: status records are reachable by code only, never listed.
+            tracking_pages.write_status_records(self.site, cat, self.cases, self.codes, self.keys)
+            for static in self.settings.get("PORTAL_THEME_STATIC_PATHS", []):
+                self.site.copy_tree(Path(self.theme) / static, self.settings["THEME_STATIC_DIR"], owner="theme")
+            report = self.report
+            report.removed = self.site.finish()
+            cat.fragments.save()
+            report.findings = self.site.findings
+            report.scanner = scanner
+            report.context = self.context
+            for name in ("rendered", "written", "unchanged", "skipped", "child_peak_rss_kb"):
+                setattr(report, name, getattr(self.site, name))
+            self.write_intake_data()
+            store.put("pelican", json.dumps(pelican))
+            if not report.findings:
+                # Every owner's pages are made: nothing left for the next build.
+                store.db.execute("DELETE FROM pending")
+                store.put("pending_all", "0")
+                store.put("bases", self.bases)
+                store.put("inbox", json.dumps(sorted(case.code for case in self.cases)))
+            store.commit()
+        finally:
+            store.rollback()
         # Last, and only when nothing was refused: a build that stopped
         # before here (or found personal data) is never taken as up to date.
         if not report.findings:
@@ -139,11 +167,11 @@ class PortalGenerator(Generator):
         target = self.settings.get("PORTAL_INTAKE_DATA")
         if not target:
             return
-        cat = self.catalog
+        db = self.catalog.db
         data = {
             "categories": [list(c) for c in self.settings["SUGGESTION_CATEGORIES"]],
-            "deputies": {d.slug: d.name for d in sorted(cat.deputies.values(), key=lambda d: d.slug)},
-            "stations": {s.slug: s.name for s in sorted(cat.stations.values(), key=lambda s: s.slug)},
+            "deputies": dict(db.execute("SELECT key, name FROM deputy ORDER BY key")),
+            "stations": dict(db.execute("SELECT key, name FROM station ORDER BY key")),
         }
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         shell = self.get_template("intake_shell").render(dict(self.context, page_url="submit/"))

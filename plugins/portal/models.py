@@ -20,6 +20,8 @@ from .filters import cn_date
 class PortalContent(Content):
     mandatory_properties = ("title",)
     KNOWN = frozenset()
+    LINKED = ()  # lists that point back at an object (a deputy's suggestions), read from the catalog on first use
+    REFERENCES = ()  # objects it names (a suggestion's deputies), made by the catalog on first use
 
     # Pelican works out url and save_as from the settings on every use; ours
     # never change within a build (they are made of the ID), so once is enough.
@@ -38,12 +40,21 @@ class PortalContent(Content):
         return save_as
 
     def __getattr__(self, name):
-        # An object restored from the record cache reads its rendered HTML
-        # (body, replies) from its file on first use (readcache.py).
-        if name in readcache.HEAVY and self.__dict__.get("_sections_pending"):
-            self.__dict__["_sections_pending"] = False
-            self.__dict__.update(readcache.load_sections(self))
+        d = self.__dict__
+        # An object made from the build's store reads its rendered HTML
+        # (body, replies) from its file on first use (readcache.py) ...
+        if name in readcache.HEAVY and d.get("_sections_pending"):
+            d["_sections_pending"] = False
+            d.update(readcache.load_sections(self))
             return getattr(self, name)
+        # ... and, from the catalog, the objects it names and the lists that point back at it.
+        if "_catalog" in d:
+            if name in type(self).REFERENCES:
+                value = d[name] = d["_catalog"].referenced(self, name)
+                return value
+            if name in type(self).LINKED:
+                value = d[name] = d["_catalog"].linked(self, name)
+                return value
         raise AttributeError(name)
 
     @property
@@ -77,6 +88,7 @@ class PortalContent(Content):
 
 class Deputy(PortalContent):
     default_template = "deputy"
+    LINKED = ("led", "cosigned", "addressed", "occasions")
     KNOWN = frozenset({"id", "name", "levels", "term", "constituency", "group", "station",
                        "occupation", "ethnicity", "gender", "photo", "households", "new"})
 
@@ -113,6 +125,7 @@ _COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,，]\s*(-?\d{1,3}(?:\.\d+)?
 
 class Station(PortalContent):
     default_template = "station"
+    LINKED = ("deputies", "occasions")
     KNOWN = frozenset({"id", "name", "kind", "address", "village", "coordinates", "hours",
                        "head", "phone", "facilities"})
 
@@ -147,6 +160,7 @@ class Station(PortalContent):
 
 class Unit(PortalContent):
     default_template = "unit"
+    LINKED = ("suggestions",)
     KNOWN = frozenset({"id", "name", "kind"})
 
     @classmethod
@@ -173,7 +187,14 @@ class Occasion:
         self.moved = False
         self.reason = ""
         self.record = None  # (visitors, opinions, summary)
-        self.suggestions = []
+
+    def __getattr__(self, name):
+        # The suggestions collected on the day, read from the catalog on first use.
+        schedule = self.__dict__.get("schedule")
+        if name == "suggestions" and schedule is not None and "_catalog" in schedule.__dict__:
+            value = self.__dict__["suggestions"] = schedule._catalog.occasion_suggestions(self)
+            return value
+        raise AttributeError(name)
 
     @property
     def slug(self):
@@ -356,6 +377,8 @@ def add_months(day, months):
 
 class Suggestion(PortalContent):
     default_template = "suggestion"
+    LINKED = ("duplicates",)
+    REFERENCES = ("lead", "cosigners", "addressed_to", "station", "merged_into", "occasion")
     KNOWN = frozenset({
         "code", "title", "source", "category", "submitter", "lead", "cosigners", "addressed",
         "station", "reception", "received", "assigned", "lead_unit", "assist_units", "deadline",

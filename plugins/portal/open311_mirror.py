@@ -24,6 +24,7 @@ Submitting goes through the intake function (its own Open311 endpoint under
 - ``media_url`` is always empty: the portal publishes no citizen media.
 """
 
+import datetime
 import json
 
 from .models import STATE_LABELS
@@ -110,7 +111,6 @@ def write_open311(site, cat):
     suggestions they show changed."""
     settings = cat.settings
     siteurl = settings.get("SITEURL") or ""
-    suggestions = sorted(cat.suggestions.values(), key=lambda s: (s.received, s.code), reverse=True)
     services = [{
         "service_code": slug,
         "service_name": name,
@@ -120,7 +120,7 @@ def write_open311(site, cat):
         "keywords": name,
         "group": "意见建议",
     } for slug, name in settings["SUGGESTION_CATEGORIES"]]
-    site.file("open311/v2/services.json", _json(services))
+    site.file("open311/v2/services.json", _json(services), owner="site")
     records = {}
 
     def record(s):  # one record for requests.json and the request's own file
@@ -128,14 +128,23 @@ def write_open311(site, cat):
             records[s.code] = request_record(s, settings, cat.today)
         return records[s.code]
 
-    site.joined("open311/v2/requests.json", b"[\n",
-                [(s.code, s.render_digest, lambda s=s: _line(record(s))) for s in suggestions],
-                b"\n]\n" if suggestions else b"]\n", sep=b",\n")
-    site.files(suggestions, save_as=lambda s: f"open311/v2/requests/{s.code}.json",
-               make=lambda s: b"[" + _line(record(s)) + b"]\n", affinity=lambda s: s.code)
-
+    def parts(suggestions):
+        return [(s.code, f"{s.received} {s.code}", s.render_digest, lambda s=s: _line(record(s))) for s in suggestions]
+    if "open-data" in cat.changes:
+        changed = cat.affected("suggestions")
+        has_any = cat.db.execute("SELECT 1 FROM suggestion LIMIT 1").fetchone() is not None
+        site.joined("open311/v2/requests.json", b"[\n", b"\n]\n" if has_any else b"]\n", sep=b",\n",
+                    owner="open-data", parts=parts(changed), drop=cat.dropped("suggestions"),
+                    full=None if cat.changes.everything else lambda: parts(cat.suggestions.values()),
+                    descending=True)
+    site.files(cat.affected("suggestions"), save_as=lambda s: f"open311/v2/requests/{s.code}.json",
+               make=lambda s: b"[" + _line(record(s)) + b"]\n", affinity=lambda s: s.code,
+               owner=lambda s: f"suggestion:{s.code}")
+    if "suggestions" not in cat.changes:
+        return
     # The document shows only the date of the latest change.
-    changeset = _dt(max((last_event(s) for s in suggestions), default=None)) or "1970-01-01T00:00:00+08:00"
+    (latest,) = cat.db.execute("SELECT max(last_event) FROM suggestion").fetchone()
+    changeset = _dt(datetime.date.fromordinal(latest) if latest else None) or "1970-01-01T00:00:00+08:00"
 
     def discovery():
         return _json({
@@ -151,4 +160,4 @@ def write_open311(site, cat):
                 "formats": ["application/json"],
             }],
         })
-    site.file("open311/discovery.json", discovery, inputs=[changeset])
+    site.file("open311/discovery.json", discovery, inputs=[changeset], owner="suggestions")

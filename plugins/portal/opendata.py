@@ -405,10 +405,6 @@ def write_open_data(site, cat):
     from .fingerprint import digest
     settings = cat.settings
     siteurl = settings.get("SITEURL") or ""
-    suggestions = sorted(cat.suggestions.values(), key=lambda s: (s.received, s.code))
-    deputies = sorted(cat.deputies.values(), key=lambda d: d.slug)
-    stations = sorted(cat.stations.values(), key=lambda s: s.slug)
-    occasions = sorted(cat.occasions, key=lambda o: (o.date, o.start, o.schedule.slug, o.original_date))
     sets = {ds.name: ds for ds in datasets(settings)}
     records = {}
 
@@ -419,22 +415,42 @@ def write_open_data(site, cat):
 
     ds = sets["suggestions"]
     columns = ds.csv_columns()
-    site.joined(ds.json_file, b"[\n", [(s.code, s.render_digest, lambda s=s: json_line(record(s)))
-                                       for s in suggestions], b"\n]\n" if suggestions else b"]\n", sep=b",\n")
-    site.joined(ds.csv_file, csv_head(columns),
-                [(s.code, s.render_digest, lambda s=s: csv_row(record(s), columns)) for s in suggestions],
-                sep=b"")
-    site.file(sets["deputies"].json_file, lambda: to_json_lines([deputy_record(d, settings) for d in deputies]),
-              inputs=[digest(d.render_digest, *(s.code for s in d.led), "|", *(s.code for s in d.cosigned),
-                             "|", *(s.code for s in d.addressed)) for d in deputies])
-    site.file(sets["stations"].json_file, lambda: to_json_lines([station_record(s, settings) for s in stations]),
-              inputs=[*stations, *(d.render_digest for d in deputies)])
-    site.file(sets["reception-days"].json_file,
-              lambda: to_json_lines([reception_record(o, settings) for o in occasions]),
-              inputs=[o.static_digest for o in occasions])
+    if "open-data" in cat.changes:
+        everything = cat.changes.everything
+
+        def parts(suggestions, line):
+            return [(s.code, f"{s.received} {s.code}", s.render_digest, lambda s=s: line(record(s)))
+                    for s in suggestions]
+        changed, dropped = cat.affected("suggestions"), cat.dropped("suggestions")
+        has_any = cat.db.execute("SELECT 1 FROM suggestion LIMIT 1").fetchone() is not None
+        site.joined(ds.json_file, b"[\n", b"\n]\n" if has_any else b"]\n", sep=b",\n", owner="open-data",
+                    parts=parts(changed, json_line), drop=dropped,
+                    full=None if everything else lambda: parts(cat.suggestions.values(), json_line))
+
+        def csv_line(r):
+            return csv_row(r, columns)
+        site.joined(ds.csv_file, csv_head(columns), sep=b"", owner="open-data", parts=parts(changed, csv_line),
+                    drop=dropped, full=None if everything else lambda: parts(cat.suggestions.values(), csv_line))
+    if "deputies-data" in cat.changes:
+        deputies = sorted(cat.deputies.values(), key=lambda d: d.slug)
+        site.file(sets["deputies"].json_file, owner="deputies-data",
+                  data=lambda: to_json_lines([deputy_record(d, settings) for d in deputies]),
+                  inputs=[digest(d.render_digest, *(s.code for s in d.led), "|", *(s.code for s in d.cosigned),
+                                 "|", *(s.code for s in d.addressed)) for d in deputies])
+    if "stations" in cat.changes:
+        stations = sorted(cat.stations.values(), key=lambda s: s.slug)
+        site.file(sets["stations"].json_file, owner="stations",
+                  data=lambda: to_json_lines([station_record(s, settings) for s in stations]),
+                  inputs=[*stations, *(d.render_digest for d in sorted(cat.deputies.values(),
+                                                                         key=lambda d: d.slug))])
+    if "reception" in cat.changes:
+        occasions = sorted(cat.occasions, key=lambda o: (o.date, o.start, o.schedule.slug, o.original_date))
+        site.file(sets["reception-days"].json_file, owner="reception",
+                  data=lambda: to_json_lines([reception_record(o, settings) for o in occasions]),
+                  inputs=[o.static_digest for o in occasions])
     for ds in sets.values():
-        site.file(ds.schema_file, to_json(ds.schema(siteurl)))
-    counts = {"suggestions": len(suggestions), "deputies": len(deputies), "stations": len(stations),
-              "reception-days": len(occasions)}
-    site.page("data/index.html", "data", inputs=[counts],
+        site.file(ds.schema_file, to_json(ds.schema(siteurl)), owner="site")
+    counts = {"suggestions": len(cat.suggestions), "deputies": len(cat.deputies), "stations": len(cat.stations),
+              "reception-days": cat.db.execute("SELECT count(*) FROM occasion").fetchone()[0]}
+    site.page("data/index.html", "data", inputs=[counts], owner="site",
               context=lambda: dict(datasets=list(sets.values()), counts=counts))

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .catalog import source_files
+from .catalog import scan_files
 from .fields import parse_date
 from .problems import Problems
 from .source import split_header
@@ -14,7 +14,7 @@ def check_pelican_content(settings):
     for folder, required in ((settings["PAGE_PATHS"], ("title",)),
                              (settings["ARTICLE_PATHS"], ("title", "date"))):
         for sub in folder:
-            for path in source_files(root / sub):
+            for path in map(Path, scan_files(root / sub)):
                 meta, _, errors = split_header(path.read_text("utf-8-sig"))
                 for line, text in errors:
                     problems.add(path, f"第{line}行", f"无法识别“{text}”", f"line {line}: cannot read {text!r}")

@@ -129,9 +129,7 @@ class Scanner:
 def scanner_for(settings, cat, cases):
     """The build's scanner, from the catalog already read (no file is read
     again): the inbox's private names and phones, public names and contacts."""
-    public_names = {d.name for d in cat.deputies.values() if d.name}
-    public_names |= {s.head for s in cat.stations.values() if s.head}
-    allow = [s.phone for s in cat.stations.values() if s.phone]
+    public_names, allow = cat.public_contacts()
     allow += list(settings.get("PORTAL_PII_ALLOW") or [])
     return Scanner(_detector(cases, public_names, allow))
 

@@ -1,12 +1,11 @@
-"""Reading many content files fast: a persistent cache of parsed, validated
-records, and every core for what is not cached.
+"""Reading content files: parsed and validated records, on every core.
 
 A *record* is what a content type made of one file (``from_source``): the
-object's attributes and the file's problems. It is kept in the cache
-directory (``portal-records.pickle``) and reused while the file's size and
-modification time, the settings and the reading code are unchanged, so a
-rebuild re-reads only the files that changed and restores the others
-without parsing or validating them again.
+object's attributes (``state``) and the file's problems, with the range of
+build days it holds for. The catalog keeps each record's state in the
+build's store (catalog.py, store.py) and reads a file again only when its
+size or modification time changed, or when a day has passed that its
+checks depend on.
 
 The rendered HTML of a file (its body, reply, second reply) is not kept:
 it is most of the bytes and few pages of an incremental build need it. A
@@ -16,19 +15,17 @@ restored object reads it again from its file on first use
 Records depend on the build's "today" only through ``date > today``
 checks (a lifecycle date in the future is a problem) and, for recurring
 reception days, the horizon of dates they expand to. So a record made on
-one day is reused on a later day when no date written in the file lies
-after either day; a recurring schedule is parsed again every day.
+one day holds on a later day when no date written in the file lies
+after either day; a recurring schedule is read again every day.
 
-A cold read of thousands of files is split across processes (fork: the
+Many files (a first build) are read by several processes (fork: the
 children share the parent's imports, settings and today).
 """
 
 import datetime
-import gc
 import hashlib
 import multiprocessing
 import os
-import pickle
 import re
 from pathlib import Path
 
@@ -41,8 +38,9 @@ HEAVY = ("_content", "body_html", "reply_html", "second_reply_html")
 # Attributes every restored object gets from the build, never from a record.
 LIVE = ("settings", "_context", "metadata", "author", "authors")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The code a record and the store's rows are made by (a change reads every file again).
 _CODE_FILES = ("source.py", "readcache.py", "models.py", "fields.py", "recurrence.py", "problems.py",
-               "filters.py", "tracking.py")
+               "filters.py", "tracking.py", "catalog.py", "tally.py")
 
 
 class Record:
@@ -54,16 +52,6 @@ class Record:
     def __init__(self, stamp, kind, state, problems, made_on, latest_date, daily):
         self.stamp, self.kind, self.state, self.problems = stamp, kind, state, problems
         self.made_on, self.latest_date, self.daily = made_on, latest_date, daily
-
-    def holds_on(self, today):
-        if today == self.made_on:
-            return True
-        if self.daily:
-            return False
-        if self.latest_date is None:
-            return True  # no date in the file: nothing in it is compared with today
-        # Every date in the file was on or before both days: the same checks failed.
-        return today >= self.latest_date and self.made_on >= self.latest_date
 
 
 def _latest_date(meta):
@@ -157,7 +145,8 @@ def _parse_in_worker(item):
     return parse_file(*item, types, settings, today)
 
 
-def _version(settings, types):
+def version(settings, types):
+    """What records depend on besides their file: the settings and the reading code."""
     from .fingerprint import signature
     h = hashlib.sha256()
     for key in sorted(settings):
@@ -179,106 +168,18 @@ def _version(settings, types):
     return h.hexdigest()
 
 
-class RecordCache:
-    """The records, in two files: ``<name>`` with all of them as of some
-    build and ``<name>.delta`` with what changed since. A rebuild after one
-    edit writes a small delta, not every record again; the two are merged
-    once the delta holds a good share of them."""
-
-    MERGE_SHARE = 0.1
-
-    def __init__(self, cache_file, settings, types):
-        self.file = Path(cache_file) if cache_file else None
-        self.settings = settings
-        self.types = types
-        self.version = _version(settings, types)
-        self.entries = {}
-        self.changed = {}   # path -> Record or None (removed), since the base file
-        self.dirty = False
-        if self.file:
-            gc_was = gc.isenabled()
-            gc.disable()  # many small objects: the collector would walk them for nothing
-            try:
-                base = self._read(self.file)
-                if base is not None:
-                    self.entries = base
-                    delta = self._read(self.delta_file)
-                    if delta is not None:
-                        self.changed = delta
-                        for path, record in delta.items():
-                            if record is None:
-                                self.entries.pop(path, None)
-                            else:
-                                self.entries[path] = record
-            finally:
-                # The records live to the end of the build: the collector
-                # would walk them again at every full collection after this.
-                gc.freeze()
-                if gc_was:
-                    gc.enable()
-
-    @property
-    def delta_file(self):
-        return self.file.with_name(self.file.name + ".delta")
-
-    def _read(self, path):
-        try:
-            with open(path, "rb") as fh:
-                data = pickle.load(fh)
-            return data["entries"] if data.get("version") == self.version else None
-        except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
-            return None
-
-    def read_all(self, files, today):
-        """[(Record, heavy or None)] for ``files`` [(kind, path, stamp)], in
-        order; heavy is None for a record restored from the cache."""
-        results, misses = [None] * len(files), []
-        for i, (kind, path, stamp) in enumerate(files):
-            entry = self.entries.get(path)
-            if entry is not None and entry.stamp == stamp and entry.kind == kind and entry.holds_on(today):
-                results[i] = (entry, None)
-            else:
-                misses.append(i)
-        if misses:
-            self.dirty = True
-            parsed = self._parse([files[i] for i in misses], today)
-            for i, (record, heavy) in zip(misses, parsed):
-                results[i] = (record, heavy)
-                self.entries[files[i][1]] = self.changed[files[i][1]] = record
-        if len(self.entries) != len(files):
-            wanted = {path for _, path, _ in files}
-            for path in [k for k in self.entries if k not in wanted]:
-                del self.entries[path]
-                self.changed[path] = None
-            self.dirty = True
-        return results
-
-    def _parse(self, items, today):
-        global _job
-        workers = min(os.cpu_count() or 1, 4)
-        if len(items) < PARALLEL_THRESHOLD or workers < 2:
-            return [parse_file(*item, self.types, self.settings, today) for item in items]
-        _job = (self.types, self.settings, today)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return pool.map(_parse_in_worker, items, chunksize=max(1, len(items) // (workers * 8)))
-        finally:
-            _job = None
-
-    def save(self):
-        if not (self.file and self.dirty):
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        merge = not self.file.exists() or len(self.changed) > self.MERGE_SHARE * max(len(self.entries), 1)
-        target, entries = (self.file, self.entries) if merge else (self.delta_file, self.changed)
-        tmp = target.with_name(target.name + ".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump({"version": self.version, "entries": entries}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-        if merge:
-            self.delta_file.unlink(missing_ok=True)
-            self.changed = {}
-        self.dirty = False
+def parse_all(items, types, settings, today):
+    """[(Record, heavy)] for ``items`` [(kind, path, stamp)], in order."""
+    global _job
+    workers = min(os.cpu_count() or 1, 4)
+    if len(items) < PARALLEL_THRESHOLD or workers < 2:
+        return [parse_file(*item, types, settings, today) for item in items]
+    _job = (types, settings, today)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_parse_in_worker, items, chunksize=max(1, len(items) // (workers * 8)))
+    finally:
+        _job = None
 
 
 def problems_of(record):

@@ -1,41 +1,38 @@
 """Pages for supervision and for print: the statistics page, the monthly
 progress bulletins, the stations' printable reception-day notices (公示)
 and the deputies' contact cards. Every file goes through ``site.page``.
+
+The statistics and the bulletins count every case: they are worked out
+from the catalog's store (counts by group in SQL; for the bulletins, the
+dates of every assigned case), and only the cases they list are read.
 """
 
-import hashlib
+import datetime
 from collections import OrderedDict
 
 from . import charts
-from .qr import LazyQR, absolute
+from .catalog import Group
 from .fingerprint import digest
-from .statistics import EXCLUDED, Statistics, bulletins, month_end, months_between
-
-
-class Group:
-    """Many content objects as one input (see views.Group)."""
-
-    __slots__ = ("render_digest",)
-
-    def __init__(self, items):
-        self.render_digest = digest(*(x.render_digest for x in items))
+from .qr import LazyQR, absolute
+from .statistics import Statistics, bulletins_from, month_end, month_index, months_between, overdue_sql
 
 
 def write_all(site, cat):
-    """Declares the pages; returns the latest bulletin (the home page links it)."""
-    suggestions = cat.published_suggestions()
-    statistics_page(site, cat, suggestions)
-    latest = bulletin_pages(site, cat, suggestions)
+    if "suggestions" in cat.changes:
+        statistics_page(site, cat)
+        bulletin_pages(site, cat)
     notice_pages(site, cat)
     card_pages(site, cat)
-    return latest
 
 
 # -- statistics ----------------------------------------------------------------
 
-def statistics_page(site, cat, suggestions):
+def statistics_page(site, cat):
+    units = sorted(cat.units.values(), key=lambda u: u.slug)
+
     def context():
-        stats = Statistics(suggestions, cat.units.values(), cat.settings, cat.today)
+        stats = Statistics.from_counts(cat.facts("month"), cat.facts("lead"), cat.facts("cy"), cat.facts("source"),
+                                       cat.supervised(), units, cat.settings, cat.today)
         month_rows = []
         for index, row in enumerate(stats.months):
             year, month = row.key
@@ -53,8 +50,8 @@ def statistics_page(site, cat, suggestions):
         }
         return dict(stats=stats, charts=chart)
     # Today: the page says "as of" and counts what is overdue.
-    site.page("statistics/index.html", "statistics", inputs=[cat.today, cat.all_suggestions, *cat.units.values()],
-              context=context)
+    site.page("statistics/index.html", "statistics", inputs=[cat.today, cat.all_suggestions, *units],
+              owner="suggestions", context=context)
 
 
 def _rate_text(rate, part, whole):
@@ -74,43 +71,83 @@ class _Month:
         self.title = f"{year}年{month}月意见建议办理进度通报"
 
 
-def bulletin_pages(site, cat, suggestions):
+def latest_bulletin(cat):
+    """This month's bulletin (the home page links it), if any case was assigned."""
+    found = cat.db.execute("SELECT 1 FROM agg WHERE dim = 'assigned' LIMIT 1").fetchone()
+    return _Month(cat.today.year, cat.today.month) if found else None
+
+
+class _Overdue:
+    """A bulletin line's overdue cases: how many is known; which ones, read
+    when a page shows them."""
+
+    def __init__(self, count, load):
+        self.count, self.load = count, load
+
+    def __len__(self):
+        return self.count
+
+    def __iter__(self):
+        return iter(self.load())
+
+
+def _bulletins(cat):
+    """Every month's bulletin, from the catalog's counts (aggregates.py)."""
+    today = cat.today
+    changes = {}
+    for unit, figure, k, change in cat.db.execute("SELECT g1, g2, facts, sum(h) FROM agg WHERE dim = 'b' "
+                                                  "GROUP BY 1, 2, 3"):
+        changes.setdefault((unit, figure), {})[k] = change
+    (first,) = cat.db.execute("SELECT min(g1) FROM agg WHERE dim = 'assigned'").fetchone()
+    overdue_rows = {}
+
+    def overdue(unit, k, count):
+        def load():
+            if k not in overdue_rows:
+                overdue_rows[k] = cat.db.execute(overdue_sql(today, k)).fetchall()
+            return cat.suggestions.many([key for key, lead in overdue_rows[k] if unit is None or lead == unit])
+        return _Overdue(count, load)
+    units = {u.slug: u for u in cat.units.values()}
+    return bulletins_from(changes, month_index(datetime.date(first // 100, first % 100, 1)), units, today, overdue)
+
+
+def bulletin_pages(site, cat):
     """One bulletin per month from the first assignment to this month. A
     month's bulletin shows the cases assigned by its last day as they stood
     then, so it depends on those cases only (and on today for this month)."""
     today = cat.today
-    items = sorted((s for s in suggestions if s.assigned and s.lead_unit and s.deadline
-                    and s.state not in EXCLUDED), key=lambda s: (s.assigned, s.code))
-    if not items:
-        site.page("bulletins/index.html", "bulletins", inputs=[], context=lambda: dict(bulletins=[]))
-        return None
-    months = list(months_between(items[0].assigned, today))
+    assigned = [(month, groups[""]) for month, groups in reversed(cat.counts("assigned").items())]
+    if not assigned:
+        site.page("bulletins/index.html", "bulletins", inputs=[], owner="suggestions",
+                  context=lambda: dict(bulletins=[]))
+        return
+    months = list(months_between(datetime.date(assigned[0][0] // 100, assigned[0][0] % 100, 1), today))
     units = Group(cat.units.values())
     computed = {}
 
     def issues():
-        if "all" not in computed:  # one sweep for every page of this build that needs it
-            computed["all"] = {(b.year, b.month): b for b in bulletins(suggestions, today)}
+        if "all" not in computed:  # worked out once for every page of this build that needs it
+            computed["all"] = {(b.year, b.month): b for b in _bulletins(cat)}
         return computed["all"]
 
-    # Digest of the cases assigned by each month's end (a running hash: one pass).
-    running, position, prefix = hashlib.blake2b(digest_size=16), 0, {}
+    # What a month's bulletin counts: the cases assigned by its end (sums of the counts by month).
+    count, total, position, prefix = 0, 0, 0, {}
     for year, month in months:
-        current = (year, month) == (today.year, today.month)
-        cutoff = today if current else month_end(year, month)
-        while position < len(items) and items[position].assigned <= cutoff:
-            running.update(items[position].list_static_digest.encode())
+        while position < len(assigned) and assigned[position][0] <= year * 100 + month:
+            n, fingerprint = assigned[position][1]
+            count, total = count + n, total + int(fingerprint.partition(":")[2])
             position += 1
-        prefix[(year, month)] = (running.hexdigest(), position, cutoff, current)
+        current = (year, month) == (today.year, today.month)
+        cutoff = (today if current else month_end(year, month)).toordinal()
+        prefix[(year, month)] = (f"{count}:{total}", count, cutoff, current)
     for index, (year, month) in enumerate(months):
         cases, count, cutoff, current = prefix[(year, month)]
-        site.page(f"bulletins/{year}-{month:02d}/index.html", "bulletin",
+        site.page(f"bulletins/{year}-{month:02d}/index.html", "bulletin", owner="suggestions", affinity="bulletins",
                   inputs=[cases, count, cutoff, current, units, index > 0, index < len(months) - 1],
                   context=lambda key=(year, month): dict(bulletin=issues()[key]))
-    site.page("bulletins/index.html", "bulletins",
+    site.page("bulletins/index.html", "bulletins", owner="suggestions", affinity="bulletins",
               inputs=[cat.all_suggestions, units, today],
               context=lambda: dict(bulletins=list(reversed(list(issues().values())))))
-    return _Month(*months[-1])
 
 
 # -- printable notices and cards --------------------------------------------------------------
@@ -128,23 +165,25 @@ def notice_url(station, year, month):
     return f"stations/{station.slug}/notice/{year}-{month:02d}/"
 
 
+def station_notices(station, today):
+    """The notices the station page links: this month's and the months
+    ahead (or, when none is ahead, the latest one)."""
+    links = [(y, m, notice_url(station, y, m)) for y, m in notice_months(station)]
+    return [link for link in links if link[:2] >= (today.year, today.month)] or links[-1:]
+
+
 def notice_pages(site, cat):
     settings = cat.settings
-    today = cat.today
-    for station in sorted(cat.stations.values(), key=lambda s: s.slug):
+    for station in cat.affected("stations"):
         months = notice_months(station)
         station_url = absolute(settings, station.url)
         submit_url = absolute(settings, f"submit/station/{station.slug}/")
         qr_station = LazyQR(station_url, f"二维码：打开{station.name}网页")
         qr_submit = LazyQR(submit_url, f"二维码：向{station.name}留言")
-        # The station page links the notices of this month and the months ahead.
-        # (or, when none is ahead, the latest one).
-        links = [(y, m, notice_url(station, y, m)) for y, m in months]
-        station.notices = [link for link in links if link[:2] >= (today.year, today.month)] or links[-1:]
         for (year, month), occasions in months.items():
             schedules = sorted({o.schedule.slug: o.schedule for o in occasions}.values(), key=lambda s: s.slug)
             deputies = sorted({d.slug: d for o in occasions for d in o.deputies}.values(), key=lambda d: d.slug)
-            site.page(f"{notice_url(station, year, month)}index.html", "notice",
+            site.page(f"{notice_url(station, year, month)}index.html", "notice", owner=f"station:{station.slug}",
                       inputs=[station, *(o.static_digest for o in occasions), *deputies,
                               qr_station, qr_submit],
                       context=lambda year=year, month=month, occasions=occasions, station=station,
@@ -159,5 +198,5 @@ def card_pages(site, cat):
     def context(deputy):
         url = absolute(cat.settings, deputy.url)
         return dict(deputy=deputy, deputy_url=url, qr=LazyQR(url, f"二维码：打开{deputy.name}代表的网页"))
-    site.pages("deputy_card", sorted(cat.deputies.values(), key=lambda d: d.slug),
-               save_as=lambda d: f"{d.url}card/index.html", context=context)
+    site.pages("deputy_card", cat.affected("deputies"), save_as=lambda d: f"{d.url}card/index.html",
+               context=context, owner=lambda d: f"deputy:{d.slug}")

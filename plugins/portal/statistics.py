@@ -7,8 +7,7 @@ month. The definitions below are printed on the pages that show the figures.
 
 import calendar
 import datetime
-from bisect import bisect_left, bisect_right
-from collections import OrderedDict, namedtuple
+from collections import Counter, OrderedDict, namedtuple
 
 from .tally import Tally, facts
 
@@ -29,9 +28,9 @@ Row = namedtuple("Row", "key label url tally")
 
 
 def _rows(groups, label, url):
-    """Rows of ``groups`` (key -> the ``facts`` of its cases, see tally.py)."""
-    return [Row(key, label(key), url(key) if values else None, Tally.from_facts(values))
-            for key, values in groups.items()]
+    """Rows of ``groups`` (key -> the counts of its cases' ``facts``, see tally.py)."""
+    return [Row(key, label(key), url(key) if counts else None, Tally.from_counts(counts))
+            for key, counts in groups.items()]
 
 
 def _group(items, key):
@@ -45,43 +44,60 @@ class Statistics:
     """Every figure of the statistics page."""
 
     def __init__(self, suggestions, units, settings, today):
-        self.today = today
-        # Each case's facts once, filed under its year, month, lead unit,
-        # category and source in one pass; a group's Tally counts its facts
-        # (figures do not depend on the order of the cases).
-        all_facts, years, months, led = [], {}, {}, {}
-        categories = OrderedDict((name, []) for _, name in settings["SUGGESTION_CATEGORIES"])
-        sources = OrderedDict((src, []) for src in SOURCES)
+        # Each case's facts once, counted under its year, month, lead unit,
+        # category and source; figures do not depend on the order of the cases.
+        by = {"months": {}, "years": {}, "led": {}, "categories": {}, "sources": {}}
         supervised = []
         for s in suggestions:
             f = facts(s, today)
-            all_facts.append(f)
             received = s.received
-            year = years.get(received.year)
-            if year is None:
-                year = years[received.year] = []
-            year.append(f)
-            key = (received.year, received.month)
-            month = months.get(key)
-            if month is None:
-                month = months[key] = []
-            month.append(f)
-            if s.lead_unit:
-                unit = led.get(s.lead_unit.slug)
-                if unit is None:
-                    unit = led[s.lead_unit.slug] = []
-                unit.append(f)
-            categories[s.category].append(f)
-            if s.source in sources:
-                sources[s.source].append(f)
+            for dimension, key in (("months", (received.year, received.month)), ("years", received.year),
+                                   ("led", s.lead_unit.slug if s.lead_unit else None), ("categories", s.category),
+                                   ("sources", s.source)):
+                if key is not None:
+                    by[dimension].setdefault(key, Counter())[f] += 1
             if s.supervised:
                 supervised.append(s)
-        self.overall = Tally.from_facts(all_facts)
+        self._make(by, sorted(supervised, key=lambda s: (s.received, s.code), reverse=True), units, settings, today)
+
+    @classmethod
+    def from_counts(cls, months, leads, categories, sources, supervised, units, settings, today):
+        """The statistics from the catalog's counts ({group: {facts: number}}
+        by month received (YYYYMM), lead unit, category (ID), source);
+        ``supervised``: the supervised cases, newest first."""
+        stats = cls.__new__(cls)
+        names = {slug: name for slug, name in settings["SUGGESTION_CATEGORIES"]}
+        by = {"months": {(m // 100, m % 100): c for m, c in months.items()}, "years": {}, "led": leads,
+              "categories": {names[slug]: c for slug, c in categories.items()}, "sources": sources}
+        for month, counts in months.items():
+            by["years"].setdefault(month // 100, Counter()).update(counts)
+        stats._make(by, supervised, units, settings, today)
+        return stats
+
+    def _make(self, by, supervised, units, settings, today):
+        """``by``: {dimension: {group: counts of facts}}."""
+        self.today = today
+        overall, years, months, led = Counter(), {}, {}, {}
+        categories = OrderedDict((name, Counter()) for _, name in settings["SUGGESTION_CATEGORIES"])
+        sources = OrderedDict((src, Counter()) for src in SOURCES)
+        for key, counts in by["months"].items():
+            months[key] = Counter(counts)
+            overall.update(counts)
+        for key, counts in by["years"].items():
+            years[key] = Counter(counts)
+        for key, counts in by["led"].items():
+            led[key] = Counter(counts)
+        for key, counts in by["categories"].items():
+            categories[key].update(counts)
+        for key, counts in by["sources"].items():
+            if key in sources:
+                sources[key].update(counts)
+        self.overall = Tally.from_counts(overall)
         self.years = _rows(OrderedDict((y, years[y]) for y in sorted(years)),
                            lambda y: f"{y}年", lambda y: None)
         # Every month from the first to the last, empty ones too: the chart's time axis has no gaps.
         span = months_between(datetime.date(*min(months), 1), datetime.date(*max(months), 1)) if months else ()
-        self.months = _rows(OrderedDict((key, months.get(key, [])) for key in span),
+        self.months = _rows(OrderedDict((key, months.get(key, Counter())) for key in span),
                             lambda k: f"{k[0]}年{k[1]}月",
                             lambda k: f"suggestions/{k[0]}/{k[1]:02d}/")
         unit_by_slug = {u.slug: u for u in units}
@@ -91,7 +107,7 @@ class Statistics:
         self.categories = _rows(OrderedDict((k, v) for k, v in categories.items() if v),
                                 lambda k: k, lambda k: f"suggestions/category/{slugs[k]}/")
         self.sources = _rows(sources, lambda k: k, lambda k: None)
-        self.supervised = sorted(supervised, key=lambda s: (s.received, s.code), reverse=True)
+        self.supervised = supervised
         self.excluded = [(EXCLUDED_LABELS[k], n) for k, n in self.overall.excluded.items()]
         self.definitions = RATE_DEFINITIONS
 
@@ -207,106 +223,154 @@ class Bulletin:
         return (self.cutoff - s.deadline).days
 
 
-# The figures of a UnitLine, as indexes into the sweep's counters.
-_ASSIGNED_MONTH, _ASSIGNED, _ANSWERED_MONTH, _ANSWERED, _ON_TIME, _EVALUATED, _SATISFIED_N = range(7)
+# -- the bulletins of every month, as changes by month --------------------------
+#
+# Each figure of a UnitLine is a count of cases that holds from one month on
+# (assigned by the cutoff, answered by it ...), in one month only (assigned
+# or answered in the month) or over a range of months (overdue until
+# answered; its evaluation, then its second one). So each case adds +1 at the
+# month it starts to count in a figure and -1 at the month it stops, and a
+# running sum over the months gives each month's figure. The changes are
+# worked out in SQL (``CHANGES_SQL``) from the store's columns -- the build
+# keeps their sums per unit, figure and month among its counts
+# (aggregates.py) -- and ``bulletins`` works them out the same way for any
+# cases. tests/site/test_bulletins.py compares the result with the
+# month-by-month definition (UnitLine, Bulletin).
+
+BULLETIN_CASE = ("s.assigned IS NOT NULL AND s.lead_unit IS NOT NULL AND s.deadline IS NOT NULL "
+                 f"AND s.status NOT IN {EXCLUDED!r}")
+NEVER = 10 ** 7  # a month index after every month shown
+_JULIAN = 1721424.5  # an ordinal day as a Julian day (SQLite's dates)
+FIGURES = ("am", "a", "rm", "r", "t", "e", "s", "o")  # UnitLine's, in its order (o: overdue)
+
+
+def month_index(day):
+    return day.year * 12 + day.month - 1
+
+
+def _month_sql(day):
+    return (f"(CAST(strftime('%Y', {day} + {_JULIAN}) AS INTEGER) * 12 "
+            f"+ CAST(strftime('%m', {day} + {_JULIAN}) AS INTEGER) - 1)")
+
+
+def _past_deadline_sql(today):
+    """The first month whose cutoff is after the deadline (NEVER: not yet):
+    its own month, or the next one for a deadline on a month's last day."""
+    t, this, d = today.toordinal(), month_index(today), _month_sql("s.deadline")
+    return (f"CASE WHEN s.deadline >= {t} THEN {NEVER} WHEN {d} >= {this} THEN {this} "
+            f"WHEN strftime('%d', s.deadline + 1 + {_JULIAN}) = '01' THEN {d} + 1 ELSE {d} END")
+
+
+def changes_sql(today, where="1"):
+    """Rows (lead unit, figure, month index, +1 or -1) of the bulletin
+    cases ``where`` (SQL on ``suggestion s``) selects, for ``today``: as
+    a month's cutoff is its last day (today for this month), a date counts
+    from its own month on; a deadline makes a case overdue from the first
+    month whose cutoff is after it."""
+    t = today.toordinal()
+    month = _month_sql
+
+    def from_month(day):  # the first month whose cutoff is on or after ``day``
+        return f"CASE WHEN {day} IS NULL OR {day} > {t} THEN {NEVER} ELSE {month(day)} END"
+    overdue_from = _past_deadline_sql(today)
+    satisfied = repr(_SATISFIED)
+    cases = (f"SELECT s.lead_unit AS u, ka, kr, max(ka, {overdue_from}) AS ko, ke, "
+             f"CASE WHEN s.second_satisfaction IS NOT NULL AND s.second_reply IS NOT NULL "
+             f"THEN max(ke, {from_month('s.second_reply')}) ELSE {NEVER} END AS k2, "
+             f"s.answered <= s.deadline AS on_time, s.satisfaction AS r1, s.second_satisfaction AS r2 "
+             f"FROM (SELECT s.*, {month('s.assigned')} AS ka, {from_month('s.answered')} AS kr, "
+             f"CASE WHEN s.evaluated IS NULL THEN {NEVER} ELSE max({month('s.assigned')}, "
+             f"{from_month('s.evaluated')}) END AS ke FROM suggestion s "
+             f"WHERE {BULLETIN_CASE} AND s.assigned <= {t} AND {where}) AS s")
+    rows = [
+        "SELECT u, 'a', ka, 1 FROM c",
+        "SELECT u, 'am', ka, 1 FROM c", "SELECT u, 'am', ka + 1, -1 FROM c",
+        f"SELECT u, 'r', max(ka, kr), 1 FROM c WHERE kr < {NEVER}",
+        f"SELECT u, 't', max(ka, kr), 1 FROM c WHERE kr < {NEVER} AND on_time",
+        f"SELECT u, 'rm', kr, 1 FROM c WHERE kr < {NEVER} AND kr >= ka",
+        f"SELECT u, 'rm', kr + 1, -1 FROM c WHERE kr < {NEVER} AND kr >= ka",
+        "SELECT u, 'o', ko, 1 FROM c WHERE ko < kr", f"SELECT u, 'o', kr, -1 FROM c WHERE ko < kr AND kr < {NEVER}",
+    ]
+    for rating, first, end in (("r1", "ke", "k2"), ("r2", "k2", str(NEVER))):
+        for figure, condition in (("e", f"{rating} IS NOT NULL AND {rating} != ''"), ("s", f"{rating} IN {satisfied}")):
+            rows += [f"SELECT u, '{figure}', {first}, 1 FROM c WHERE {condition} AND {first} < {end}",
+                     f"SELECT u, '{figure}', {end}, -1 FROM c WHERE {condition} AND {first} < {end} "
+                     f"AND {end} < {NEVER}"]
+    return f"WITH c AS ({cases}) " + " UNION ALL ".join(rows)
+
+
+def overdue_sql(today, k, columns="s.key, s.lead_unit"):
+    """The bulletin cases overdue at the cutoff of month ``k`` (``columns``),
+    by deadline and code: assigned by then, past the deadline, not answered."""
+    t, month = today.toordinal(), _month_sql
+    return (f"SELECT {columns} FROM suggestion s WHERE {BULLETIN_CASE} AND s.assigned <= {t} "
+            f"AND {month('s.assigned')} <= {k} AND {_past_deadline_sql(today)} <= {k} "
+            f"AND (s.answered IS NULL OR s.answered > {t} OR {month('s.answered')} > {k}) "
+            f"ORDER BY s.deadline, s.key, s.rowid")
+
+
+def bulletins_from(changes, first, units, today, overdue):
+    """One bulletin per month from month index ``first`` to this month.
+    ``changes``: {(lead unit ID, figure): {month index: change}};
+    ``units``: {ID: unit}; ``overdue(unit ID or None, month index, number)``:
+    the sequence of a line's overdue cases."""
+    last = month_index(today)
+    running = {key: 0 for key in changes}
+    slugs = sorted({u for u, _ in changes})
+    out = []
+    for k in range(first, last + 1):
+        totals = dict.fromkeys(FIGURES, 0)
+        lines = []
+        for key, by_month in changes.items():
+            running[key] += by_month.get(k, 0)
+        for u in slugs:
+            figures = {f: running.get((u, f), 0) for f in FIGURES}
+            for f in FIGURES:
+                totals[f] += figures[f]
+            if figures["a"]:  # units with a case assigned by the cutoff
+                lines.append(UnitLine._made(units[u], *(figures[f] for f in FIGURES[:5]),
+                                            overdue(u, k, figures["o"]), figures["e"], figures["s"]))
+        total = UnitLine._made(None, *(totals[f] for f in FIGURES[:5]), overdue(None, k, totals["o"]),
+                               totals["e"], totals["s"])
+        out.append(Bulletin._made(k // 12, k % 12 + 1, today, lines, total))
+    for before, after in zip(out, out[1:]):
+        before.next, after.prev = after, before
+    return out
 
 
 def bulletins(suggestions, today):
     """One bulletin per month from the first assignment to the month of today,
     oldest first. Counted by lead unit (主办); merged, rejected and withdrawn
-    cases are left out.
-
-    Every figure is UnitLine's, worked out for all months in one sweep: a case
-    counts in a figure from one month on (assigned, answered by the cutoff...),
-    in one month only (assigned or answered in the month), or over a range of
-    months (overdue until answered; its evaluation, then its second one), so
-    each case adds +1/-1 at the ends of its ranges and a running sum over the
-    months gives each month's number. tests/site/test_bulletins.py compares the
-    result with the month-by-month definition."""
-    items = [s for s in suggestions if s.assigned and s.lead_unit and s.deadline
-             and s.state not in EXCLUDED]
-    if not items:
+    cases are left out. The build's definition (``changes_sql``), worked out
+    on ``suggestions`` in a scratch store."""
+    import sqlite3
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE suggestion (key, lead_unit, assigned, answered, deadline, evaluated, satisfaction, "
+               "second_reply, second_satisfaction, status)")
+    cases = list(suggestions)
+    day = _ordinal
+    db.executemany("INSERT INTO suggestion (rowid, key, lead_unit, assigned, answered, deadline, evaluated, "
+                   "satisfaction, second_reply, second_satisfaction, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [(i + 1, s.code, s.lead_unit.slug if s.lead_unit else None, day(s.assigned), day(s.answered),
+                     day(s.deadline), day(s.evaluated), s.satisfaction, day(s.second_reply), s.second_satisfaction,
+                     s.state) for i, s in enumerate(cases)])
+    changes = {}
+    for u, figure, k, change in db.execute(changes_sql(today)):
+        by_month = changes.setdefault((u, figure), {})
+        by_month[k] = by_month.get(k, 0) + change
+    # From the month of the first assignment (one this month but after today too).
+    first = db.execute(f"SELECT min(assigned) FROM suggestion s WHERE {BULLETIN_CASE}").fetchone()[0]
+    if first is None:
         return []
-    units = {s.lead_unit.slug: s.lead_unit for s in items}
-    first = min(s.assigned for s in items)
-    months = list(months_between(first, today))
-    n = len(months)
-    if not n:
-        return []
-    # The cutoffs increase month by month (the last one may be today), so "on or
-    # before the cutoff of month k" is k >= bisect_left(cutoffs, day).
-    cutoffs = [today if (y, m) == (today.year, today.month) else month_end(y, m) for y, m in months]
-    starts = [datetime.date(y, m, 1) for y, m in months]
-    slugs = sorted(units)
-    # [figure][month] changes for each unit and for the total (key None).
-    changes = {key: [[0] * (n + 1) for _ in range(7)] for key in (*slugs, None)}
-    spans = []  # (deadline, code, case, lead unit, first month overdue, first month not)
+    units = {s.lead_unit.slug: s.lead_unit for s in cases if s.lead_unit}
+    rows = {}
 
-    for s in items:
-        k_assigned = bisect_left(cutoffs, s.assigned)
-        if k_assigned == n:
-            continue  # assigned after the last cutoff: in no bulletin
-        unit_changes, total_changes = changes[s.lead_unit.slug], changes[None]
+    def overdue(u, k, count):
+        if k not in rows:
+            rows[k] = db.execute(overdue_sql(today, k, "s.rowid, s.lead_unit")).fetchall()
+        return [cases[i - 1] for i, unit in rows[k] if u is None or unit == u]
+    return bulletins_from(changes, month_index(datetime.date.fromordinal(first)), units, today, overdue)
 
-        def count(figure, first, end=n):
-            if first < end:
-                for ch in (unit_changes[figure], total_changes[figure]):
-                    ch[first] += 1
-                    ch[end] -= 1
 
-        # Assigned by the cutoff from the month of s.assigned on; assigned in the
-        # month in that month only (it starts on or before s.assigned: the
-        # months run without gaps from the month of the first assignment).
-        count(_ASSIGNED, k_assigned)
-        count(_ASSIGNED_MONTH, k_assigned, k_assigned + 1)
-        answered = s.answered
-        if answered is not None:
-            k_answered = bisect_left(cutoffs, answered)
-            k = max(k_assigned, k_answered)
-            count(_ANSWERED, k)
-            if answered <= s.deadline:
-                count(_ON_TIME, k)
-            # Answered in the month: the month of the answer, if it is one of
-            # the bulletins' months (not before the first) and assigned by then.
-            if k_answered < n and k_answered >= k_assigned and starts[k_answered] <= answered:
-                count(_ANSWERED_MONTH, k_answered, k_answered + 1)
-        else:
-            k_answered = n
-        k_overdue = max(k_assigned, bisect_right(cutoffs, s.deadline))  # cutoff > deadline
-        if k_overdue < k_answered:
-            spans.append((s.deadline, s.code, s, s.lead_unit.slug, k_overdue, k_answered))
-        # satisfaction_as_of: the evaluation once evaluated by the cutoff, the
-        # second one once the second reply is dated by the cutoff too.
-        if s.evaluated is not None:
-            k_rated = max(k_assigned, bisect_left(cutoffs, s.evaluated))
-            k_second = n
-            if s.second_satisfaction and s.second_reply is not None:
-                k_second = max(k_rated, bisect_left(cutoffs, s.second_reply))
-            for rating, first, end in ((s.satisfaction, k_rated, k_second), (s.second_satisfaction, k_second, n)):
-                if rating:
-                    count(_EVALUATED, first, end)
-                    if rating in _SATISFIED:
-                        count(_SATISFIED_N, first, end)
-
-    overdue = {key: [[] for _ in range(n)] for key in (*slugs, None)}
-    spans.sort(key=lambda span: (span[0], span[1]))  # stable: as UnitLine's sorted()
-    for _, _, s, slug, first, end in spans:
-        for k in range(first, end):
-            overdue[slug][k].append(s)
-            overdue[None][k].append(s)
-
-    running = {key: [0] * 7 for key in changes}
-    out = []
-    for k, (year, month) in enumerate(months):
-        lines, total = [], None
-        for key, figures in running.items():
-            for figure, ch in enumerate(changes[key]):
-                figures[figure] += ch[k]
-            if key is None:
-                total = UnitLine._made(None, *figures[:5], overdue[None][k], *figures[5:])
-            elif figures[_ASSIGNED]:  # units with a case assigned by the cutoff
-                lines.append(UnitLine._made(units[key], *figures[:5], overdue[key][k], *figures[5:]))
-        out.append(Bulletin._made(year, month, today, lines, total))
-    for before, after in zip(out, out[1:]):
-        before.next, after.prev = after, before
-    return out
+def _ordinal(day):
+    return day.toordinal() if day else None

@@ -18,29 +18,38 @@ _SATISFIED = ("满意", "基本满意")
 ASSIGNED, ANSWERED, CLOSED, ON_TIME, OVERDUE, EVALUATED, SATISFIED, FACE_TO_FACE = (1 << i for i in range(8))
 
 
-def facts(s, today):
-    """What ``s`` adds to a Tally: its end state if merged, rejected or
+def facts_static(m):
+    """What a case adds to a Tally whatever the day (``facts`` but the
+    overdue bit), from its fields ``m`` (an object's ``__dict__``, or the
+    state the store keeps of it): its end state if merged, rejected or
     withdrawn (counted in ``excluded`` only), else an int of the bits above."""
-    state = s.state
+    state = m["state"]
     if state in _EXCLUDED:
         return state
     f = 0
-    if s.assigned:
+    if m["assigned"]:
         f |= ASSIGNED
-    if s.answered:
+    if m["answered"]:
         f |= ANSWERED
-        if s.face_to_face:
+        if m["face_to_face"]:
             f |= FACE_TO_FACE
-    elif s.is_overdue(today):  # still open past the deadline
-        f |= OVERDUE
+        if m["deadline"] and m["answered"] <= m["deadline"]:
+            f |= ON_TIME
     if state == "closed":
         f |= CLOSED
-    if s.answered_on_time:
-        f |= ON_TIME
-    if s.evaluated:
+    if m["evaluated"]:
         f |= EVALUATED
-        if s.final_satisfaction in _SATISFIED:
+        if (m["second_satisfaction"] or m["satisfaction"]) in _SATISFIED:
             f |= SATISFIED
+    return f
+
+
+def facts(s, today):
+    """What ``s`` adds to a Tally on ``today``: ``facts_static``, with
+    OVERDUE if it is still open past its deadline."""
+    f = facts_static(s.__dict__)
+    if f.__class__ is int and not s.answered and s.is_overdue(today):
+        f |= OVERDUE
     return f
 
 
@@ -51,8 +60,13 @@ class Tally:
     @classmethod
     def from_facts(cls, values):
         """The Tally of the cases whose ``facts`` are ``values``."""
+        return cls.from_counts(Counter(values))
+
+    @classmethod
+    def from_counts(cls, counts):
+        """The Tally of cases counted by their facts ({facts: number})."""
         tally = cls.__new__(cls)
-        tally._count(Counter(values))
+        tally._count(counts)
         return tally
 
     def _count(self, counts):

@@ -42,7 +42,6 @@ import json
 import logging
 import os
 import types
-from pathlib import Path
 
 from . import casefiles, pii
 from .fields import Fields
@@ -67,41 +66,48 @@ def status_key(code):
     return _track.status_key(code)
 
 
-def status_keys(codes, cache_dir):
-    """{code: key}. The slow hash is paid once per code: keys are kept in
-    the cache directory (for the same salt and iterations), and new ones are
-    computed on both cores (hashlib releases the GIL for PBKDF2)."""
-    path = Path(cache_dir) / "track-keys.json"
-    stamp = f"{SALT}|{ITERATIONS}|{KEY_LENGTH}"
-    try:
-        saved = json.loads(path.read_text("utf-8"))
-        keys = saved["keys"] if saved.get("stamp") == stamp else {}
-    except (OSError, ValueError, KeyError):
-        keys = {}
-    missing = [code for code in codes if code not in keys]
-    if missing:
-        with concurrent.futures.ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
-            keys.update(zip(missing, pool.map(status_key, missing, chunksize=64)))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps({"stamp": stamp, "keys": dict(sorted(keys.items()))}), "utf-8")
-        os.replace(tmp, path)
-    return keys
+def status_codes(cat, cases, previous_inbox=()):
+    """The codes whose status records this build declares: every case in
+    the inbox (read again by every build), the published suggestions that
+    changed, and the codes that were in the inbox last time (a case file
+    gone: the published suggestion's record takes its place)."""
+    inbox = {case.code for case in cases}
+    if cat.changes.everything:
+        return sorted(set(cat.suggestions) | inbox)
+    return sorted(inbox | set(previous_inbox) | cat.changes.keys("status"))
 
 
-def status_keys_soon(codes, cache_dir):
-    """status_keys on a thread of its own, started early: the slow hash
-    runs on one core while the build's other work, most of it on one core
-    too, goes on (a cold build pays it for every case)."""
-    pool = concurrent.futures.ThreadPoolExecutor(1)
-    future = pool.submit(status_keys, sorted(codes), cache_dir)
-    pool.shutdown(wait=False)
-    return future
+class StatusKeys:
+    """{code: key} for ``codes``. The slow hash is paid once per code: keys
+    are kept in the build's store (for the same salt and iterations), and
+    new ones are worked out on threads while the build goes on (hashlib
+    releases the GIL for PBKDF2); ``result`` waits for them."""
+
+    STAMP = f"{SALT}|{ITERATIONS}|{KEY_LENGTH}"
+
+    def __init__(self, codes, store):
+        self.store = store
+        self.keys = {code: key for code, key, stamp in store.select_in(
+            "SELECT code, key, stamp FROM track_key WHERE code IN", codes) if stamp == self.STAMP}
+        missing = [code for code in codes if code not in self.keys]
+        self.pool = concurrent.futures.ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1)))
+        self.made = self.pool.map(status_key, missing, chunksize=64) if missing else None
+        self.missing = missing
+        self.pool.shutdown(wait=False)
+
+    def result(self):
+        if self.made is not None:
+            made = dict(zip(self.missing, self.made))
+            self.store.db.executemany("INSERT OR REPLACE INTO track_key (code, key, stamp) VALUES (?, ?, ?)",
+                                      [(code, key, self.STAMP) for code, key in made.items()])
+            self.keys.update(made)
+            self.made = None
+        return self.keys
 
 
 def write_track_page(site, cat):
     """The 查询进度 page (``/track/``)."""
-    site.page("track/index.html", "track", inputs=[SALT, str(ITERATIONS)],
+    site.page("track/index.html", "track", inputs=[SALT, str(ITERATIONS)], owner="site",
               track_salt=SALT, track_iterations=ITERATIONS, track_key_length=KEY_LENGTH)
 
 
@@ -149,14 +155,16 @@ def _record(view, published, settings):
 def collect(cat, cases=None):
     """{code: (record, events)} for every case; raises ContentError when a
     case's public notes carry personal data."""
-    entries = _entries(cat, casefiles.read_inbox(cat.settings) if cases is None else cases)
+    cases = casefiles.read_inbox(cat.settings) if cases is None else cases
+    entries = _entries(cat, cases, set(cat.suggestions))
     return {code: make() for code, (_, make) in sorted(entries.items())}
 
 
-def _entries(cat, cases):
+def _entries(cat, cases, codes):
     """{code: (key, function making (record, events))}: the inbox's cases
-    (read and checked now: there are few), then every published suggestion
-    without a case file here (made only if its record must be written)."""
+    (read and checked now: there are few), then those of ``codes`` that are
+    published suggestions without a case file here (made only if their
+    record must be written)."""
     problems = Problems()
     allow = public_allowlist(cat)
     entries = {}
@@ -181,21 +189,18 @@ def _entries(cat, cases):
                              "status pages are public: remove it and build again")
         entries[view.code] = (digest(json.dumps(record, ensure_ascii=False, sort_keys=True)),
                               lambda made=made: made)
-    for code, suggestion in cat.suggestions.items():
-        if code not in entries:
-            entries[code] = (suggestion.static_digest,
-                             lambda s=suggestion: _record(s, s, cat.settings))
+    for suggestion in cat.suggestions.many(sorted(set(codes) - set(entries))):
+        entries[suggestion.code] = (suggestion.static_digest,
+                                    lambda s=suggestion: _record(s, s, cat.settings))
     problems.raise_if_any()
     return entries
 
 
-def write_status_records(site, cat, cases=None, keys=None):
-    """Call after the sitemap is written: the records are deliberately not in it.
-    ``keys``: {code: status key} when the caller has them (status_keys_soon)."""
-    entries = _entries(cat, casefiles.read_inbox(cat.settings) if cases is None else cases)
-    codes = sorted(entries)
-    if keys is None or any(code not in keys for code in codes):
-        keys = status_keys(codes, cat.settings.get("CACHE_PATH") or "cache")
+def write_status_records(site, cat, cases, codes, keys):
+    """Call after the sitemap is written: the records are deliberately not
+    in it. ``codes``: status_codes; ``keys``: their StatusKeys."""
+    entries = _entries(cat, cases, codes)
+    keys = keys.result()
     made = {}
 
     def record(code):  # the JSON and the page of a record, made once
@@ -212,11 +217,12 @@ def write_status_records(site, cat, cases=None, keys=None):
                     deadline=datetime.date.fromisoformat(data["deadline"]) if data["deadline"] else None,
                     track_salt=SALT, track_iterations=ITERATIONS, track_key_length=KEY_LENGTH)
 
-    site.files(codes, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.json", make=as_json,
-               key=lambda code: entries[code][0], affinity=str)
-    site.pages("track_status", codes, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.html", context=page,
-               key=lambda code: entries[code][0], affinity=str)
-    return len(codes)
+    ordered = sorted(entries)
+    site.files(ordered, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.json", make=as_json,
+               key=lambda code: entries[code][0], affinity=str, owner=lambda code: f"status:{code}")
+    site.pages("track_status", ordered, save_as=lambda code: f"{RECORD_DIR}/{keys[code]}.html", context=page,
+               key=lambda code: entries[code][0], affinity=str, owner=lambda code: f"status:{code}")
+    return len(ordered)
 
 
 __all__ = ["status_key", "write_track_page", "write_status_records", "collect"]

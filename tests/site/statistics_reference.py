@@ -325,6 +325,6 @@ def fixture_catalog(root):
     fixture.generate("small", root / "content")
     settings = site.load_settings(path=root / "content", cache_path=root / "cache")
     (root / "cache").mkdir(exist_ok=True)
-    cat = Catalog(settings, {}, cache_file=str(root / "cache" / "records.pickle"))
+    cat = Catalog(settings, {})
     cat.load()
     return cat

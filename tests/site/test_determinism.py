@@ -68,7 +68,7 @@ def test_two_builds_are_byte_identical(built_twice):
 def test_noop_rebuild_touches_nothing(built_twice):
     out = built_twice[0]
     before, before_bytes = mtimes(out), tree(out)
-    manifest = out.parent / "cache" / "portal-state.pickle"
+    manifest = out.parent / "cache" / "portal.sqlite3"
     assert manifest.exists()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PORTAL_TODAY", TODAY)

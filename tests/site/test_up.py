@@ -112,7 +112,7 @@ def test_up_serves_other_content_and_rebuilds_on_change(mini_server):
     assert status == 200 and "村党总支书记" in body
     assert (mini_server.output / "index.html").exists()
     # The preview keeps its writer manifest next to its output, not in the repository's cache/
-    assert (mini_server.output.parent / "output-cache" / "portal-state.pickle").exists()
+    assert (mini_server.output.parent / "output-cache" / "portal.sqlite3").exists()
     status, body = get(mini_server.url("/no-such-page/"))
     assert status == 404 and "页面不存在" in body
 
