@@ -980,6 +980,9 @@ class _ChangeSet:
         self.moved["occasion"] |= set(db.execute(
             "SELECT schedule, original FROM occasion WHERE date BETWEEN ? AND ?", (low, high)).fetchall())
         self.touched.add("today")
+        if (before.year, before.month) != (today.year, today.month):
+            # A station's page links the notices of this month and the months ahead.
+            self.touched |= {f"station:{k}" for (k,) in db.execute("SELECT key FROM station")}
 
     # -- owners ------------------------------------------------------------------------
 
