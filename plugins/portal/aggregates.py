@@ -20,8 +20,8 @@ Dimensions (groups): ``month`` (the month received), ``cy`` (category,
 year), ``sy`` (state, year), ``uy`` (unit, year; a unit leads or assists,
 and one it both leads and assists counts the case twice, as its page lists
 it twice), ``lead`` (lead unit), ``source``, ``assigned`` (the month of
-assignment of a case the bulletins count; its hash is that of its list
-digest whatever the day) and ``b`` (lead unit, figure, month index: the
+assignment (a month index) of a case the bulletins count; its hash is that
+of its list digest whatever the day) and ``b`` (lead unit, figure, month index: the
 changes of the bulletins' figures; the hash column holds their sum).
 """
 
@@ -47,10 +47,9 @@ def contributions_sql(today, where="1"):
         f"SELECT 'uy', u.unit, s.month / 100, {each} JOIN suggestion_unit u ON u.key = s.key WHERE {where}",
         f"SELECT 'lead', s.lead_unit, '', {each} WHERE s.lead_unit IS NOT NULL AND {where}",
         f"SELECT 'source', s.source, '', {each} WHERE {where}",
-        # The bulletins: cases assigned to a lead unit with a deadline, by month of
-        # assignment (YYYYMM of an ordinal day: as a Julian day, the ordinal + 1721424.5) ...
-        f"SELECT 'assigned', CAST(strftime('%Y%m', s.assigned + 1721424.5) AS INTEGER), '', '', s.h0 "
-        f"FROM suggestion s WHERE {BULLETIN_CASE} AND {where}",
+        # The bulletins: cases assigned to a lead unit with a deadline, by month
+        # of assignment (a month index, statistics.month_index) ...
+        f"SELECT 'assigned', s.am, '', '', s.h0 FROM suggestion s WHERE {BULLETIN_CASE} AND {where}",
         # ... and the changes of their figures by lead unit, figure and month (statistics.py).
         f"SELECT 'b', * FROM ({changes_sql(today, where)})",
     ])

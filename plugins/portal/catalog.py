@@ -28,7 +28,7 @@ import difflib
 import json
 import os
 import pickle
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict, namedtuple
 from pathlib import Path
 
 from . import readcache
@@ -37,6 +37,7 @@ from .fingerprint import digest
 from .models import Deputy, ReceptionDay, Station, Suggestion, Unit
 from .problems import Problems
 from .store import Store
+from .statistics import case_months
 from .tally import OVERDUE, Tally, facts_static
 
 # (content key, model, table), in the order files are read and reported.
@@ -189,7 +190,7 @@ class Catalog:
             setattr(self, kind, Objects(self, kind))
         self._author = None
         self._cache = {}
-        self._heavy = {}  # (table, key) -> rendered sections of the files read in this build
+        self._parsed = {}  # (table, key) -> (state, rendered sections) of the files read in this build
         self.fragments = None  # fragments.Fragments of the build, if it keeps list items
 
     @property
@@ -201,15 +202,16 @@ class Catalog:
 
     # -- bringing the store up to date ----------------------------------------
 
-    def load(self, scanned=None):
+    def load(self, scanned=None, parsed=None):
         """Read what changed since the last build and check it; ``problems``
         lists what is wrong, ``changes`` which owners may look different.
         The store keeps the result only when there is no problem (an
-        in-memory store, for a check, keeps it anyway)."""
+        in-memory store, for a check, keeps it anyway). ``parsed``: called
+        with the codes of the suggestions read, as soon as they are."""
         store = self.store
         store.begin()
         try:
-            self._update(scanned)
+            self._update(scanned, parsed)
         except BaseException:
             store.rollback()
             raise
@@ -219,7 +221,7 @@ class Catalog:
             store.commit()
         return self
 
-    def _update(self, scanned):
+    def _update(self, scanned, parsed):
         db, today = self.db, self.today
         version = readcache.version(self.settings, MODEL)
         fresh = self.store.get("version") != version
@@ -237,6 +239,7 @@ class Catalog:
             files += [(kind, path, stamp) for path, stamp in stamps.items()]
         known = {row[0]: row[1:] for row in db.execute(
             "SELECT path, kind, mtime, size, made_on, latest, daily, key FROM file")}
+        empty = not known  # the store holds no object: every one is new
         t = today.toordinal()
         reread = []
         for kind, path, stamp in files:
@@ -245,26 +248,31 @@ class Catalog:
                 reread.append((kind, path, stamp))
         gone = list(known)  # files no longer there
         results = readcache.parse_all(reread, MODEL, self.settings, today)
+        if parsed is not None:
+            parsed([r.state["code"] for r, _ in results if r.kind == "suggestions" and r.state and r.state["code"]])
 
-        change = _ChangeSet(self)
+        change = _ChangeSet(self, fresh=empty)
         # The counts by group follow the suggestions that change, unless they are counted again.
         recount = fresh or self.store.get("agg_day") != today.isoformat()
         change.aggregates = None if recount else Aggregates(self.store, today)
         # Take out the objects of every file read again or gone ...
-        for path in [p for _, p, _ in reread] + gone:
+        for path in [] if change.fresh else [p for _, p, _ in reread] + gone:
             change.remove_file(path)
         db.execute("DELETE FROM file WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(gone),))
         # ... and put in what the files read again made.
+        rows = []
         for (kind, path, stamp), (record, heavy) in zip(reread, results):
             self.problems.extend(readcache.problems_of(record))
             key = None
             if record.state is not None:
                 key = change.add(kind, path, record.state)
-                if key is not None and heavy:
-                    self._heavy[(TABLE[kind], key)] = heavy  # rendered now: not read again this build
-            db.execute("INSERT OR REPLACE INTO file (path, kind, mtime, size, made_on, latest, daily, key) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (path, kind, stamp[0], stamp[1], t, _day(record.latest_date), int(record.daily), key))
+                if key is not None:
+                    # Made into objects from these (not from the store) in this build.
+                    self._parsed[(TABLE[kind], key)] = (record.state, heavy)
+            rows.append((path, kind, stamp[0], stamp[1], t, _day(record.latest_date), int(record.daily), key))
+        change.insert()
+        db.executemany("INSERT OR REPLACE INTO file (path, kind, mtime, size, made_on, latest, daily, key) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         change.check_references()
         change.refresh_digests()
         if previous_today is not None and previous_today != today:
@@ -303,15 +311,21 @@ class Catalog:
         return self._author
 
     def _make(self, kind, keys):
-        """Make the objects of ``keys`` (those that exist) from the store."""
+        """Make the objects of ``keys`` (those that exist) from the store, or
+        from the files read in this build."""
         table, cls = TABLE[kind], MODEL[kind]
-        extra = {"deputy": "o.rdigest", "suggestion": "o.sdigest, o.ldigest, o.occ_schedule, o.occ_original"}.get(table)
-        columns = "o.key, s.blob" + (f", {extra}" if extra else "")
+        extra = {"deputy": ", rdigest", "suggestion": ", sdigest, ldigest, occ_schedule, occ_original"}.get(table, "")
         made = self._objects(kind).made
-        for row in self.store.select_in(f"SELECT {columns} FROM {table} o JOIN state s ON s.tbl = ? AND s.key = o.key "
-                                        f"WHERE o.key IN", keys, params=(table,)):
-            heavy = self._heavy.get((table, row[0]))
-            obj = readcache.restore(cls, pickle.loads(row[1]), heavy, self.settings, self.context, self.author)
+        parsed = self._parsed
+        fresh = [k for k in keys if (table, k) in parsed]
+        rows = self.store.select_in(f"SELECT key, NULL{extra} FROM {table} WHERE key IN", fresh) if fresh else []
+        if len(fresh) < len(keys):
+            rows += self.store.select_in(f"SELECT o.key, s.blob{extra} FROM {table} o JOIN state s "
+                                         f"ON s.tbl = ? AND s.key = o.key WHERE o.key IN",
+                                         [k for k in keys if (table, k) not in parsed], params=(table,))
+        for row in rows:
+            state, heavy = parsed.get((table, row[0])) or (pickle.loads(row[1]), None)
+            obj = readcache.restore(cls, state, heavy, self.settings, self.context, self.author)
             obj.__dict__["_catalog"] = self
             made[row[0]] = obj
             getattr(self, f"_resolve_{table}")(obj, row)
@@ -579,6 +593,12 @@ class Selection:
 
 
 
+class Links(namedtuple("Links", "shown listed merged_into name", defaults=((), None, None))):
+    """What other owners' pages show of an object: the owners showing it
+    (``shown``) or listing it (``listed``), the case it was merged into,
+    and (a deputy's) the digest of its name: what other pages show of it."""
+
+
 class Listed:
     """A suggestion in a list: its code and list digest, which are enough
     when its list item is kept (fragments.py); anything else is read from
@@ -648,19 +668,22 @@ def _suggestion_row(s, path):
             s["merged_into_code"], int(bool(s["supervised"])), _day(s["assigned"]), _day(s["answered"]),
             _day(deadline), _day(s["evaluated"]), _day(s["second_reply"]), s["satisfaction"],
             s["second_satisfaction"], int(late), _day(open_deadline), facts_static(s), max(events).toordinal(),
-            reception[0] if reception else None)
+            reception[0] if reception else None,
+            *case_months(s["assigned"], s["answered"], s["evaluated"], s["second_reply"], deadline))
 
 
 _SUGGESTION_COLUMNS = ("key, path, pathkey, received, month, category, category_slug, source, status, lead_unit, "
                        "station, merged_into, supervised, assigned, answered, deadline, evaluated, second_reply, "
-                       "satisfaction, second_satisfaction, late, open_deadline, facts, last_event, reception")
+                       "satisfaction, second_satisfaction, late, open_deadline, facts, last_event, reception, "
+                       "am, rm, em, sm, dm, dme")
 
 
 class _ChangeSet:
-    """What one build changes in the store, and the owners it touches."""
+    """What one build changes in the store, and the owners it touches.
+    ``fresh``: the store held no object before (every object is new)."""
 
-    def __init__(self, catalog):
-        self.cat = catalog
+    def __init__(self, catalog, fresh=False):
+        self.cat, self.fresh = catalog, fresh
         self.db = catalog.db
         self.problems = catalog.problems
         self.removed = defaultdict(dict)   # table -> key -> what the old object was linked to (_links)
@@ -693,8 +716,8 @@ class _ChangeSet:
             db.execute("DELETE FROM occasion_deputy WHERE schedule = ?", (key,))
 
     def _links(self, table, key):
-        """The owners whose pages show the object ``key`` as the store has it
-        now: (owners showing it in full, owners listing it, merged into)."""
+        """What the pages of other owners show of the object ``key``, as the
+        store has it now (Links)."""
         db = self.db
         if table == "suggestion":
             month, category, status, schedule, original, merged_into = db.execute(
@@ -706,10 +729,10 @@ class _ChangeSet:
                 shown.append(f"occasion:{schedule}/{_date(original).isoformat()}")
             listed = [f"month:{month}", f"category:{category}", f"state:{status}"]
             listed += [f"unit:{u}" for (u,) in db.execute("SELECT unit FROM suggestion_unit WHERE key = ?", (key,))]
-            return shown, listed, merged_into
+            return Links(shown, listed, merged_into)
         if table == "deputy":
-            (station,) = db.execute("SELECT station FROM deputy WHERE key = ?", (key,)).fetchone()
-            return [f"station:{station}"], [], None
+            station, name = db.execute("SELECT station, ndigest FROM deputy WHERE key = ?", (key,)).fetchone()
+            return Links([f"station:{station}"], name=name)
         if table == "schedule":
             (station,) = db.execute("SELECT station FROM schedule WHERE key = ?", (key,)).fetchone()
             shown = [f"station:{station}"]
@@ -719,56 +742,66 @@ class _ChangeSet:
                 day = _date(date)
                 shown += [f"occasion:{key}/{_date(original).isoformat()}",
                           f"reception-month:{day.year * 100 + day.month}"]
-            return shown, [], None
-        return [], [], None
+            return Links(shown)
+        return Links([])
 
     def add(self, kind, path, state):
-        """Put in the object a file made; returns its key (None: none, or a duplicate)."""
+        """Put in the object a file made (``insert`` writes them all); returns
+        its key (None: it has none, or another file has it)."""
         table = TABLE[kind]
         key = state.get("slug")
         if not key:
             return None
-        db = self.db
-        other = db.execute(f"SELECT path, pathkey FROM {table} WHERE key = ?", (key,)).fetchone()
+        other = self.added[table].get(key)
+        if other is not None:
+            other = (other[0], pathkey(other[0]))
+        elif not self.fresh:
+            other = self.db.execute(f"SELECT path, pathkey FROM {table} WHERE key = ?", (key,)).fetchone()
         if other is not None:
             field = "code" if kind == "suggestions" else "id"
             first, later = (other[0], path) if other[1] < pathkey(path) else (path, other[0])
             self.problems.add(later, field, f"“{key}”与 {first} 重复", f"{key!r} duplicates {first}")
             return None
-        db.execute("INSERT INTO state (tbl, key, blob) VALUES (?, ?, ?)",
-                   (table, key, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)))
-        pk = pathkey(path)
-        if table == "station":
-            db.execute("INSERT INTO station VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (key, path, pk, state["digest"], state["name"], state["head"], state["phone"]))
-        elif table == "unit":
-            db.execute("INSERT INTO unit VALUES (?, ?, ?, ?, ?)", (key, path, pk, state["digest"], state["name"]))
-        elif table == "deputy":
-            db.execute("INSERT INTO deputy VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)",
-                       (key, path, pk, state["digest"], state["station_id"], state["name"], state["group"],
-                        state["constituency"]))
-        elif table == "schedule":
-            db.execute("INSERT INTO schedule VALUES (?, ?, ?, ?, ?)", (key, path, pk, state["digest"],
-                                                                       state["station_id"]))
-            start = state["start"].strftime("%H:%M") if state["start"] else None
-            db.executemany("INSERT INTO occasion VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                           [(key, o.original_date.toordinal(), o.date.toordinal(), start, int(o.cancelled),
-                             state["station_id"]) for o in state["occasions"]])
-            db.executemany("INSERT INTO occasion_deputy VALUES (?, ?, ?)",
-                           [(key, o.original_date.toordinal(), d) for o in state["occasions"]
-                            for d in dict.fromkeys(o.deputy_ids)])
-        else:
-            db.execute(f"INSERT INTO suggestion ({_SUGGESTION_COLUMNS}, digest) "
-                       f"VALUES ({', '.join('?' * 26)})", (*_suggestion_row(state, path), state["digest"]))
-            links = [(key, state["lead_id"], "lead", 0)] if state["lead_id"] else []
-            links += [(key, d, "cosigner", i) for i, d in enumerate(state["cosigner_ids"])]
-            links += [(key, d, "addressed", i) for i, d in enumerate(state["addressed_ids"])]
-            db.executemany("INSERT INTO suggestion_deputy VALUES (?, ?, ?, ?)", links)
-            units = [(key, state["lead_unit_id"], "lead", 0)] if state["lead_unit_id"] else []
-            units += [(key, u, "assist", i) for i, u in enumerate(state["assist_unit_ids"])]
-            db.executemany("INSERT INTO suggestion_unit VALUES (?, ?, ?, ?)", units)
         self.added[table][key] = (path, state)
         return key
+
+    def insert(self):
+        """Write the rows of every object ``add`` took, a table at a time."""
+        db, added = self.db, self.added
+        db.executemany("INSERT INTO state (tbl, key, blob) VALUES (?, ?, ?)",
+                       [(table, key, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+                        for table in ("station", "unit", "deputy", "schedule", "suggestion")
+                        for key, (_, state) in added[table].items()])
+        db.executemany("INSERT INTO station VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(key, path, pathkey(path), st["digest"], st["name"], st["head"], st["phone"])
+                        for key, (path, st) in added["station"].items()])
+        db.executemany("INSERT INTO unit VALUES (?, ?, ?, ?, ?)",
+                       [(key, path, pathkey(path), st["digest"], st["name"]) for key, (path, st) in added["unit"].items()])
+        db.executemany("INSERT INTO deputy VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+                       [(key, path, pathkey(path), st["digest"], st["station_id"], st["name"], st["group"],
+                         st["constituency"]) for key, (path, st) in added["deputy"].items()])
+        schedules = added["schedule"].items()
+        db.executemany("INSERT INTO schedule VALUES (?, ?, ?, ?, ?)",
+                       [(key, path, pathkey(path), st["digest"], st["station_id"]) for key, (path, st) in schedules])
+        db.executemany("INSERT INTO occasion VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                       [(key, o.original_date.toordinal(), o.date.toordinal(),
+                         st["start"].strftime("%H:%M") if st["start"] else None, int(o.cancelled), st["station_id"])
+                        for key, (_, st) in schedules for o in st["occasions"]])
+        db.executemany("INSERT INTO occasion_deputy VALUES (?, ?, ?)",
+                       [(key, o.original_date.toordinal(), d) for key, (_, st) in schedules for o in st["occasions"]
+                        for d in dict.fromkeys(o.deputy_ids)])
+        suggestions = added["suggestion"].items()
+        db.executemany(f"INSERT INTO suggestion ({_SUGGESTION_COLUMNS}, digest) VALUES ({', '.join('?' * 32)})",
+                       [(*_suggestion_row(st, path), st["digest"]) for _, (path, st) in suggestions])
+        db.executemany("INSERT INTO suggestion_deputy VALUES (?, ?, ?, ?)",
+                       [row for key, (_, st) in suggestions for row in (
+                           ([(key, st["lead_id"], "lead", 0)] if st["lead_id"] else [])
+                           + [(key, d, "cosigner", i) for i, d in enumerate(st["cosigner_ids"])]
+                           + [(key, d, "addressed", i) for i, d in enumerate(st["addressed_ids"])])])
+        db.executemany("INSERT INTO suggestion_unit VALUES (?, ?, ?, ?)",
+                       [row for key, (_, st) in suggestions for row in (
+                           ([(key, st["lead_unit_id"], "lead", 0)] if st["lead_unit_id"] else [])
+                           + [(key, u, "assist", i) for i, u in enumerate(st["assist_unit_ids"])])])
 
     # -- references ------------------------------------------------------------------
 
@@ -786,6 +819,8 @@ class _ChangeSet:
         referrers = defaultdict(set)
 
         def find(table, query, values):
+            if self.fresh:
+                return  # every object is new: each was checked above
             for value in values:
                 referrers[table] |= {k for (k,) in db.execute(query, (value,))}
         for table in ("deputy", "schedule", "suggestion"):
@@ -857,12 +892,13 @@ class _ChangeSet:
                                       f"reception day {parts[0]!r} was not held on {day}")
                 else:
                     found = (parts[0], row[0])
-        old = tuple(self.db.execute("SELECT occ_schedule, occ_original FROM suggestion WHERE key = ?",
-                                    (key,)).fetchone())
+        new = key in self.added["suggestion"]
+        old = (None, None) if new else tuple(self.db.execute(
+            "SELECT occ_schedule, occ_original FROM suggestion WHERE key = ?", (key,)).fetchone())
         if old != found:
             self.db.execute("UPDATE suggestion SET occ_schedule = ?, occ_original = ? WHERE key = ?",
                             (*found, key))
-            if key not in self.added["suggestion"]:
+            if not new:
                 # Unchanged, but shown on another reception day now: its pages and the old day's.
                 self.moved["suggestion"].add(key)
                 if old[0]:
@@ -889,49 +925,58 @@ class _ChangeSet:
 
         def keys_where(query, values):
             found = set()
+            if self.fresh:
+                return found  # every object is new: each is worked out anyway
             for value in values:
                 found |= {k for (k,) in db.execute(query, (value,))}
             return found
         stations = dict(db.execute("SELECT key, digest FROM station"))
-        # Deputies: their own digest with their station's.
+        # Deputies: their own digest with their station's; what other pages
+        # show of them, their name (and address), apart.
         deputies = set(self.added["deputy"]) | keys_where("SELECT key FROM deputy WHERE station = ?",
                                                           changed["station"])
-        moved_deputies = set(changed["deputy"])
-        for key, own, station, old in self.cat.store.select_in("SELECT key, digest, station, rdigest FROM deputy WHERE key IN",
-                                                  deputies):
+        moved_deputies, updates = set(changed["deputy"]), []
+        for key, own, station, old, name in self.cat.store.select_in(
+                "SELECT key, digest, station, rdigest, name FROM deputy WHERE key IN", deputies):
             new = digest(own, stations.get(station, ""))
             if new != old:
-                db.execute("UPDATE deputy SET rdigest = ? WHERE key = ?", (new, key))
+                updates.append((new, digest(key, name), key))
                 moved_deputies.add(key)
-        deputy_digests = dict(db.execute("SELECT key, rdigest FROM deputy"))
+        db.executemany("UPDATE deputy SET rdigest = ?, ndigest = ? WHERE key = ?", updates)
+        deputy_digests = dict(db.execute("SELECT key, ndigest FROM deputy"))
+        renamed = {key for key in changed["deputy"]
+                   if deputy_digests.get(key) != getattr(self.removed["deputy"].get(key), "name", None)}
         # Reception days: their schedule, station and deputies on duty.
         schedules = set(self.added["schedule"])
         schedules |= keys_where("SELECT key FROM schedule WHERE station = ?", changed["station"])
-        schedules |= keys_where("SELECT schedule FROM occasion_deputy WHERE deputy = ?", moved_deputies)
-        moved_occasions = set()
+        schedules |= keys_where("SELECT schedule FROM occasion_deputy WHERE deputy = ?", renamed)
+        moved_occasions, updates, old = set(), [], {}
+        for key, original, sdigest in self.cat.store.select_in(
+                "SELECT schedule, original, sdigest FROM occasion WHERE schedule IN", schedules):
+            old[(key, original)] = sdigest
         for key, own, station in self.cat.store.select_in("SELECT key, digest, station FROM schedule WHERE key IN",
                                                           schedules):
-            old = dict(db.execute("SELECT original, sdigest FROM occasion WHERE schedule = ?", (key,)))
-            for o in self._state("schedule", key)["occasions"]:
+            state = self.added["schedule"][key][1] if key in self.added["schedule"] else self._state("schedule", key)
+            for o in state["occasions"]:
                 original = o.original_date.toordinal()
                 new = _occasion_digest(own, stations.get(station, ""), o.original_date,
                                        [deputy_digests[d] for d in o.deputy_ids if d in deputy_digests])
-                if new != old.get(original):
-                    db.execute("UPDATE occasion SET sdigest = ? WHERE schedule = ? AND original = ?",
-                               (new, key, original))
+                if new != old.get((key, original)):
+                    updates.append((new, key, original))
                     moved_occasions.add((key, original))
+        db.executemany("UPDATE occasion SET sdigest = ? WHERE schedule = ? AND original = ?", updates)
         # Suggestions.
         suggestions = set(self.added["suggestion"]) | self.moved["suggestion"]
         suggestions |= keys_where("SELECT key FROM suggestion WHERE station = ?", changed["station"])
         suggestions |= keys_where("SELECT key FROM suggestion_unit WHERE unit = ?", changed["unit"])
-        suggestions |= keys_where("SELECT key FROM suggestion_deputy WHERE deputy = ?", moved_deputies)
+        suggestions |= keys_where("SELECT key FROM suggestion_deputy WHERE deputy = ?", renamed)
         for schedule, original in moved_occasions:
             suggestions |= {k for (k,) in db.execute(
                 "SELECT key FROM suggestion WHERE occ_schedule = ? AND occ_original = ?", (schedule, original))}
         # Cases merged into a changed case show it; the case a changed one is (or was) merged into lists it.
         suggestions |= keys_where("SELECT key FROM suggestion WHERE merged_into = ?", changed["suggestion"])
         suggestions |= {state["merged_into_code"] for _, state in self.added["suggestion"].values()}
-        suggestions |= {links[2] for links in self.removed["suggestion"].values()}
+        suggestions |= {links.merged_into for links in self.removed["suggestion"].values()}
         suggestions.discard(None)
         self.moved["suggestion"] |= self._suggestion_digests(suggestions, stations, deputy_digests)
         self.moved["deputy"] |= moved_deputies
@@ -952,7 +997,7 @@ class _ChangeSet:
         for target, code in self.cat.store.select_in("SELECT merged_into, key FROM suggestion WHERE merged_into IN", keys,
                                        order="pathkey"):
             duplicates[target].append(code)
-        changed = set()
+        changed, updates = set(), []
         for key, own, station, merged, occasion, old_static, old_listed in self.cat.store.select_in(
                 "SELECT s.key, s.digest, s.station, m.digest, o.sdigest, s.sdigest, s.ldigest FROM suggestion s "
                     "LEFT JOIN suggestion m ON m.key = s.merged_into "
@@ -966,9 +1011,9 @@ class _ChangeSet:
             if (static, listed) != (old_static, old_listed):
                 if old_listed is not None and self.aggregates is not None:
                     self.aggregates.before([key])  # its list hash changes
-                db.execute("UPDATE suggestion SET sdigest = ?, ldigest = ?, h0 = ?, h1 = ? WHERE key = ?",
-                           (static, listed, _hash40(key, listed, 0), _hash40(key, listed, 1), key))
+                updates.append((static, listed, _hash40(key, listed, 0), _hash40(key, listed, 1), key))
                 changed.add(key)
+        db.executemany("UPDATE suggestion SET sdigest = ?, ldigest = ?, h0 = ?, h1 = ? WHERE key = ?", updates)
         return changed
 
     def passed_days(self, before, today):
@@ -995,16 +1040,16 @@ class _ChangeSet:
         def exists(table, key):
             return db.execute(f"SELECT 1 FROM {table} WHERE key = ?", (key,)).fetchone() is not None
         for table, objects in removed.items():
-            for key, (shown, listed, _) in objects.items():
-                owners |= {f"{table}:{key}", *shown, *listed}
+            for key, links in objects.items():
+                owners |= {f"{table}:{key}", *links.shown, *links.listed}
         # A suggestion: its own pages, and the deputies, reception day, units, month,
         # category and state that show or list it, before and after.
         suggestions = set(added["suggestion"]) | set(removed["suggestion"]) | moved["suggestion"]
         for key in suggestions:
             owners |= {f"suggestion:{key}", f"status:{key}"}
             if exists("suggestion", key):
-                shown, listed, _ = self._links("suggestion", key)
-                owners |= {*shown, *listed}
+                links = self._links("suggestion", key)
+                owners |= {*links.shown, *links.listed}
         if suggestions:
             owners |= {"suggestions", "open-data", "home"}
         if any(o.startswith("deputy:") for o in owners):
@@ -1013,14 +1058,14 @@ class _ChangeSet:
         for key in deputies:
             owners.add(f"deputy:{key}")
             if exists("deputy", key):
-                owners |= set(self._links("deputy", key)[0])
+                owners |= set(self._links("deputy", key).shown)
         if deputies:
             owners |= {"deputies", "deputies-data", "stations", "home"}
         schedules = set(added["schedule"]) | set(removed["schedule"]) | {s for s, _ in moved["occasion"]}
         for key in schedules:
             owners.add(f"schedule:{key}")
             if exists("schedule", key):
-                owners |= set(self._links("schedule", key)[0])
+                owners |= set(self._links("schedule", key).shown)
         if schedules:
             owners |= {"reception", "home"}
         stations = set(added["station"]) | set(removed["station"])

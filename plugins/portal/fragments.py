@@ -20,22 +20,22 @@ class Fragments:
     def __init__(self, store, basis):
         self.store = store
         self.basis = basis      # of _macros.html: another macro (or settings) makes every item again
-        self.known = {}         # code -> (list digest, html)
+        self.known = {}         # code -> (list digest, html), or None: none kept
         self.made = {}          # code -> (list digest, html), made in this process
 
     def prefetch(self, codes):
         """Read the kept items of ``codes`` (a list about to be made) at once."""
         missing = [code for code in codes if code not in self.known]
+        self.known.update(dict.fromkeys(missing))
         for code, basis, digest, html in self.store.select_in(
                 "SELECT key, basis, digest, html FROM fragment WHERE key IN", missing):
             if basis == self.basis:
                 self.known[code] = (digest, html)
 
     def item(self, s, macro, today):
-        kept = self.known.get(s.code)
-        if kept is None:
+        if s.code not in self.known:
             self.prefetch([s.code])
-            kept = self.known.get(s.code)
+        kept = self.known[s.code]
         if kept is not None and kept[0] == s.list_digest:
             return Markup(kept[1])
         html = str(macro(getattr(s, "suggestion", s), today))

@@ -90,7 +90,9 @@ class PortalGenerator(Generator):
         if self._unchanged_since_last_build():
             self.catalog = None
             return
-        self.catalog = catalog.load(self.scanned)
+        # The tracking keys of new codes are worked out while the build goes on.
+        self.keys = tracking_pages.StatusKeys(self.store)
+        self.catalog = catalog.load(self.scanned, parsed=self.keys.soon)
         self.catalog.problems.raise_if_any()
         self.context["portal"] = self.catalog
         # A change of templates, settings or code: every page is declared again.
@@ -100,7 +102,7 @@ class PortalGenerator(Generator):
         self.cases = casefiles.read_inbox(self.settings)
         self.codes = tracking_pages.status_codes(self.catalog, self.cases,
                                                  json.loads(self.store.get("inbox", "[]")))
-        self.keys = tracking_pages.StatusKeys(self.codes, self.store)
+        self.keys.soon([case.code for case in self.cases])
         # Every object from here on lives to the end of the build: the
         # collector would only walk them again and again.
         gc.freeze()

@@ -14,7 +14,7 @@ from . import charts
 from .catalog import Group
 from .fingerprint import digest
 from .qr import LazyQR, absolute
-from .statistics import Statistics, bulletins_from, month_end, month_index, months_between, overdue_sql
+from .statistics import Statistics, bulletins_from, month_end, months_between, overdue_lists, spans_sql
 
 
 def write_all(site, cat):
@@ -77,38 +77,17 @@ def latest_bulletin(cat):
     return _Month(cat.today.year, cat.today.month) if found else None
 
 
-class _Overdue:
-    """A bulletin line's overdue cases: how many is known; which ones, read
-    when a page shows them."""
-
-    def __init__(self, count, load):
-        self.count, self.load = count, load
-
-    def __len__(self):
-        return self.count
-
-    def __iter__(self):
-        return iter(self.load())
-
-
 def _bulletins(cat):
     """Every month's bulletin, from the catalog's counts (aggregates.py)."""
-    today = cat.today
     changes = {}
     for unit, figure, k, change in cat.db.execute("SELECT g1, g2, facts, sum(h) FROM agg WHERE dim = 'b' "
                                                   "GROUP BY 1, 2, 3"):
         changes.setdefault((unit, figure), {})[k] = change
     (first,) = cat.db.execute("SELECT min(g1) FROM agg WHERE dim = 'assigned'").fetchone()
-    overdue_rows = {}
-
-    def overdue(unit, k, count):
-        def load():
-            if k not in overdue_rows:
-                overdue_rows[k] = cat.db.execute(overdue_sql(today, k)).fetchall()
-            return cat.suggestions.many([key for key, lead in overdue_rows[k] if unit is None or lead == unit])
-        return _Overdue(count, load)
+    spans = cat.db.execute(spans_sql(cat.today)).fetchall()
+    overdue = overdue_lists(spans, lambda rows: cat.suggestions.many([row[0] for row in rows]))
     units = {u.slug: u for u in cat.units.values()}
-    return bulletins_from(changes, month_index(datetime.date(first // 100, first % 100, 1)), units, today, overdue)
+    return bulletins_from(changes, first, units, cat.today, overdue)
 
 
 def bulletin_pages(site, cat):
@@ -121,7 +100,8 @@ def bulletin_pages(site, cat):
         site.page("bulletins/index.html", "bulletins", inputs=[], owner="suggestions",
                   context=lambda: dict(bulletins=[]))
         return
-    months = list(months_between(datetime.date(assigned[0][0] // 100, assigned[0][0] % 100, 1), today))
+    first = assigned[0][0]  # a month index
+    months = list(months_between(datetime.date(first // 12, first % 12 + 1, 1), today))
     units = Group(cat.units.values())
     computed = {}
 
@@ -133,7 +113,7 @@ def bulletin_pages(site, cat):
     # What a month's bulletin counts: the cases assigned by its end (sums of the counts by month).
     count, total, position, prefix = 0, 0, 0, {}
     for year, month in months:
-        while position < len(assigned) and assigned[position][0] <= year * 100 + month:
+        while position < len(assigned) and assigned[position][0] <= year * 12 + month - 1:
             n, fingerprint = assigned[position][1]
             count, total = count + n, total + int(fingerprint.partition(":")[2])
             position += 1

@@ -240,7 +240,6 @@ class Bulletin:
 BULLETIN_CASE = ("s.assigned IS NOT NULL AND s.lead_unit IS NOT NULL AND s.deadline IS NOT NULL "
                  f"AND s.status NOT IN {EXCLUDED!r}")
 NEVER = 10 ** 7  # a month index after every month shown
-_JULIAN = 1721424.5  # an ordinal day as a Julian day (SQLite's dates)
 FIGURES = ("am", "a", "rm", "r", "t", "e", "s", "o")  # UnitLine's, in its order (o: overdue)
 
 
@@ -248,17 +247,40 @@ def month_index(day):
     return day.year * 12 + day.month - 1
 
 
-def _month_sql(day):
-    return (f"(CAST(strftime('%Y', {day} + {_JULIAN}) AS INTEGER) * 12 "
-            f"+ CAST(strftime('%m', {day} + {_JULIAN}) AS INTEGER) - 1)")
+def case_months(assigned, answered, evaluated, second_reply, deadline):
+    """The month indexes of a case's dates (None where there is no date), and
+    whether its deadline is the last day of a month: what ``changes_sql``
+    reads (the store keeps them as columns am, rm, em, sm, dm, dme)."""
+    index = [month_index(d) if d else None for d in (assigned, answered, evaluated, second_reply, deadline)]
+    return (*index, int(bool(deadline) and (deadline + datetime.timedelta(days=1)).day == 1))
+
+
+_MONTH_COLUMNS = "am, rm, em, sm, dm, dme"
 
 
 def _past_deadline_sql(today):
     """The first month whose cutoff is after the deadline (NEVER: not yet):
     its own month, or the next one for a deadline on a month's last day."""
-    t, this, d = today.toordinal(), month_index(today), _month_sql("s.deadline")
-    return (f"CASE WHEN s.deadline >= {t} THEN {NEVER} WHEN {d} >= {this} THEN {this} "
-            f"WHEN strftime('%d', s.deadline + 1 + {_JULIAN}) = '01' THEN {d} + 1 ELSE {d} END")
+    t, this = today.toordinal(), month_index(today)
+    return (f"CASE WHEN s.deadline >= {t} THEN {NEVER} WHEN s.dm >= {this} THEN {this} "
+            f"WHEN s.dme THEN s.dm + 1 ELSE s.dm END")
+
+
+def _cases_sql(today, where):
+    """Each bulletin case of ``where`` with the months of its figures: ka
+    (assigned), kr (answered), ko (overdue from), ke (evaluated), k2 (second
+    evaluation from); NEVER: not by today."""
+    t = today.toordinal()
+
+    def from_month(day, month):  # the first month whose cutoff is on or after the day
+        return f"CASE WHEN s.{day} IS NULL OR s.{day} > {t} THEN {NEVER} ELSE s.{month} END"
+    ke = f"CASE WHEN s.evaluated IS NULL THEN {NEVER} ELSE max(s.am, {from_month('evaluated', 'em')}) END"
+    return (f"SELECT s.key, s.rowid AS id, s.lead_unit AS u, s.deadline, s.am AS ka, "
+            f"{from_month('answered', 'rm')} AS kr, max(s.am, {_past_deadline_sql(today)}) AS ko, {ke} AS ke, "
+            f"CASE WHEN s.second_satisfaction IS NOT NULL AND s.second_reply IS NOT NULL "
+            f"THEN max({ke}, {from_month('second_reply', 'sm')}) ELSE {NEVER} END AS k2, "
+            f"s.answered <= s.deadline AS on_time, s.satisfaction AS r1, s.second_satisfaction AS r2 "
+            f"FROM suggestion s WHERE {BULLETIN_CASE} AND s.assigned <= {t} AND {where}")
 
 
 def changes_sql(today, where="1"):
@@ -267,21 +289,6 @@ def changes_sql(today, where="1"):
     a month's cutoff is its last day (today for this month), a date counts
     from its own month on; a deadline makes a case overdue from the first
     month whose cutoff is after it."""
-    t = today.toordinal()
-    month = _month_sql
-
-    def from_month(day):  # the first month whose cutoff is on or after ``day``
-        return f"CASE WHEN {day} IS NULL OR {day} > {t} THEN {NEVER} ELSE {month(day)} END"
-    overdue_from = _past_deadline_sql(today)
-    satisfied = repr(_SATISFIED)
-    cases = (f"SELECT s.lead_unit AS u, ka, kr, max(ka, {overdue_from}) AS ko, ke, "
-             f"CASE WHEN s.second_satisfaction IS NOT NULL AND s.second_reply IS NOT NULL "
-             f"THEN max(ke, {from_month('s.second_reply')}) ELSE {NEVER} END AS k2, "
-             f"s.answered <= s.deadline AS on_time, s.satisfaction AS r1, s.second_satisfaction AS r2 "
-             f"FROM (SELECT s.*, {month('s.assigned')} AS ka, {from_month('s.answered')} AS kr, "
-             f"CASE WHEN s.evaluated IS NULL THEN {NEVER} ELSE max({month('s.assigned')}, "
-             f"{from_month('s.evaluated')}) END AS ke FROM suggestion s "
-             f"WHERE {BULLETIN_CASE} AND s.assigned <= {t} AND {where}) AS s")
     rows = [
         "SELECT u, 'a', ka, 1 FROM c",
         "SELECT u, 'am', ka, 1 FROM c", "SELECT u, 'am', ka + 1, -1 FROM c",
@@ -292,21 +299,42 @@ def changes_sql(today, where="1"):
         "SELECT u, 'o', ko, 1 FROM c WHERE ko < kr", f"SELECT u, 'o', kr, -1 FROM c WHERE ko < kr AND kr < {NEVER}",
     ]
     for rating, first, end in (("r1", "ke", "k2"), ("r2", "k2", str(NEVER))):
-        for figure, condition in (("e", f"{rating} IS NOT NULL AND {rating} != ''"), ("s", f"{rating} IN {satisfied}")):
+        for figure, condition in (("e", f"{rating} IS NOT NULL AND {rating} != ''"),
+                                  ("s", f"{rating} IN {_SATISFIED!r}")):
             rows += [f"SELECT u, '{figure}', {first}, 1 FROM c WHERE {condition} AND {first} < {end}",
                      f"SELECT u, '{figure}', {end}, -1 FROM c WHERE {condition} AND {first} < {end} "
                      f"AND {end} < {NEVER}"]
-    return f"WITH c AS ({cases}) " + " UNION ALL ".join(rows)
+    return f"WITH c AS ({_cases_sql(today, where)}) " + " UNION ALL ".join(rows)
 
 
-def overdue_sql(today, k, columns="s.key, s.lead_unit"):
-    """The bulletin cases overdue at the cutoff of month ``k`` (``columns``),
-    by deadline and code: assigned by then, past the deadline, not answered."""
-    t, month = today.toordinal(), _month_sql
-    return (f"SELECT {columns} FROM suggestion s WHERE {BULLETIN_CASE} AND s.assigned <= {t} "
-            f"AND {month('s.assigned')} <= {k} AND {_past_deadline_sql(today)} <= {k} "
-            f"AND (s.answered IS NULL OR s.answered > {t} OR {month('s.answered')} > {k}) "
-            f"ORDER BY s.deadline, s.key, s.rowid")
+def spans_sql(today):
+    """The bulletin cases overdue at some month's cutoff: (key, row id, lead
+    unit, first month, month after the last), by deadline and code."""
+    return (f"SELECT key, id, u, ko, kr FROM ({_cases_sql(today, '1')}) WHERE ko < kr "
+            f"ORDER BY deadline, key, id")
+
+
+def overdue_lists(spans, load):
+    """``overdue(unit or None, month index, number)`` for bulletins_from: the
+    cases of ``spans`` (spans_sql's rows) overdue that month, read with
+    ``load`` (keys or row ids -> cases) when the sequence is used."""
+    def overdue(unit, k, count):
+        return _Lazy(count, lambda: load([row for row in spans if row[3] <= k < row[4]
+                                          and (unit is None or row[2] == unit)]))
+    return overdue
+
+
+class _Lazy:
+    """A line's overdue cases: how many is known; which ones, read when shown."""
+
+    def __init__(self, count, load):
+        self.count, self.load = count, load
+
+    def __len__(self):
+        return self.count
+
+    def __iter__(self):
+        return iter(self.load())
 
 
 def bulletins_from(changes, first, units, today, overdue):
@@ -346,30 +374,32 @@ def bulletins(suggestions, today):
     import sqlite3
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE suggestion (key, lead_unit, assigned, answered, deadline, evaluated, satisfaction, "
-               "second_reply, second_satisfaction, status)")
+               f"second_reply, second_satisfaction, status, {_MONTH_COLUMNS})")
     cases = list(suggestions)
     day = _ordinal
     db.executemany("INSERT INTO suggestion (rowid, key, lead_unit, assigned, answered, deadline, evaluated, "
-                   "satisfaction, second_reply, second_satisfaction, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   f"satisfaction, second_reply, second_satisfaction, status, {_MONTH_COLUMNS}) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [(i + 1, s.code, s.lead_unit.slug if s.lead_unit else None, day(s.assigned), day(s.answered),
                      day(s.deadline), day(s.evaluated), s.satisfaction, day(s.second_reply), s.second_satisfaction,
-                     s.state) for i, s in enumerate(cases)])
+                     s.state, *case_months(s.assigned, s.answered, s.evaluated, s.second_reply, s.deadline))
+                    for i, s in enumerate(cases)])
     changes = {}
     for u, figure, k, change in db.execute(changes_sql(today)):
         by_month = changes.setdefault((u, figure), {})
         by_month[k] = by_month.get(k, 0) + change
     # From the month of the first assignment (one this month but after today too).
-    first = db.execute(f"SELECT min(assigned) FROM suggestion s WHERE {BULLETIN_CASE}").fetchone()[0]
+    first = db.execute(f"SELECT min(am) FROM suggestion s WHERE {BULLETIN_CASE}").fetchone()[0]
     if first is None:
         return []
     units = {s.lead_unit.slug: s.lead_unit for s in cases if s.lead_unit}
-    rows = {}
-
-    def overdue(u, k, count):
-        if k not in rows:
-            rows[k] = db.execute(overdue_sql(today, k, "s.rowid, s.lead_unit")).fetchall()
-        return [cases[i - 1] for i, unit in rows[k] if u is None or unit == u]
-    return bulletins_from(changes, month_index(datetime.date.fromordinal(first)), units, today, overdue)
+    spans = db.execute(spans_sql(today)).fetchall()
+    overdue = overdue_lists(spans, lambda rows: [cases[row[1] - 1] for row in rows])
+    made = bulletins_from(changes, first, units, today, overdue)
+    for bulletin in made:  # lists, as the month-by-month definition has them
+        for line in (*bulletin.lines, bulletin.total):
+            line.overdue = list(line.overdue)
+    return made
 
 
 def _ordinal(day):

@@ -25,7 +25,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 7  # PRAGMA user_version: another value starts the database afresh
+SCHEMA_VERSION = 9  # PRAGMA user_version: another value starts the database afresh
 
 CONTENT = """
 CREATE TABLE file (              -- every content file as the last build read it
@@ -42,7 +42,8 @@ CREATE TABLE station (key TEXT PRIMARY KEY, path TEXT NOT NULL, pathkey TEXT NOT
 CREATE TABLE unit (key TEXT PRIMARY KEY, path TEXT NOT NULL, pathkey TEXT NOT NULL, digest TEXT NOT NULL,
     name TEXT);
 CREATE TABLE deputy (key TEXT PRIMARY KEY, path TEXT NOT NULL, pathkey TEXT NOT NULL, digest TEXT NOT NULL,
-    rdigest TEXT, station TEXT, name TEXT, grp TEXT, constituency TEXT);
+    rdigest TEXT, ndigest TEXT,  -- with its station's; of its name (what other pages show of it)
+    station TEXT, name TEXT, grp TEXT, constituency TEXT);
 CREATE INDEX deputy_station ON deputy (station);
 CREATE TABLE schedule (key TEXT PRIMARY KEY, path TEXT NOT NULL, pathkey TEXT NOT NULL, digest TEXT NOT NULL,
     station TEXT);
@@ -68,7 +69,8 @@ CREATE TABLE suggestion (
     open_deadline INTEGER,       -- the deadline of a case still open: overdue once today is past it
     facts,                       -- tally.facts without the overdue bit (an int, or the end state)
     last_event INTEGER NOT NULL,
-    reception TEXT, occ_schedule TEXT, occ_original INTEGER);  -- the reception day named, and found
+    reception TEXT, occ_schedule TEXT, occ_original INTEGER,  -- the reception day named, and found
+    am INTEGER, rm INTEGER, em INTEGER, sm INTEGER, dm INTEGER, dme INTEGER);  -- statistics.case_months
 CREATE INDEX suggestion_order ON suggestion (received, key);
 CREATE INDEX suggestion_month ON suggestion (month, received, key);
 CREATE INDEX suggestion_category ON suggestion (category_slug, received, key);

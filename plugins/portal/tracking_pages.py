@@ -36,11 +36,11 @@ state) and, for published suggestions without a case file here (e.g. built
 on a machine without the inbox), from ``content/suggestions``.
 """
 
-import concurrent.futures
 import datetime
 import json
 import logging
 import os
+import pickle
 import types
 
 from . import casefiles, pii
@@ -78,31 +78,68 @@ def status_codes(cat, cases, previous_inbox=()):
 
 
 class StatusKeys:
-    """{code: key} for ``codes``. The slow hash is paid once per code: keys
-    are kept in the build's store (for the same salt and iterations), and
-    new ones are worked out on threads while the build goes on (hashlib
-    releases the GIL for PBKDF2); ``result`` waits for them."""
+    """{code: key} of the codes a build needs. The slow hash is paid once
+    per code: keys are kept in the build's store (for the same salt and
+    iterations). Many new ones (a first build) are worked out by a process
+    of their own, started as soon as the codes are known (``soon``), on the
+    core the build's single-threaded work leaves idle; ``result`` waits for
+    them. (A thread would not do: the hash releases the GIL for 0.2 ms at a
+    time, and a busy main thread keeps it for the 5 ms of a switch interval.)"""
 
     STAMP = f"{SALT}|{ITERATIONS}|{KEY_LENGTH}"
+    FORK_MIN = 200  # codes; fewer are worked out at once
 
-    def __init__(self, codes, store):
+    def __init__(self, store):
         self.store = store
-        self.keys = {code: key for code, key, stamp in store.select_in(
-            "SELECT code, key, stamp FROM track_key WHERE code IN", codes) if stamp == self.STAMP}
-        missing = [code for code in codes if code not in self.keys]
-        self.pool = concurrent.futures.ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1)))
-        self.made = self.pool.map(status_key, missing, chunksize=64) if missing else None
-        self.missing = missing
-        self.pool.shutdown(wait=False)
+        self.keys = {}
+        self.made = {}      # new keys, to keep in the store
+        self.working = []   # (codes, child pid, pipe) being worked out
 
-    def result(self):
-        if self.made is not None:
-            made = dict(zip(self.missing, self.made))
-            self.store.db.executemany("INSERT OR REPLACE INTO track_key (code, key, stamp) VALUES (?, ?, ?)",
-                                      [(code, key, self.STAMP) for code, key in made.items()])
-            self.keys.update(made)
-            self.made = None
-        return self.keys
+    def _known(self, codes):
+        missing = [code for code in codes if code not in self.keys]
+        self.keys.update((code, key) for code, key, stamp in self.store.select_in(
+            "SELECT code, key, stamp FROM track_key WHERE code IN", missing) if stamp == self.STAMP)
+        return [code for code in dict.fromkeys(missing) if code not in self.keys]
+
+    def soon(self, codes):
+        """Start working out the keys of ``codes`` not yet known."""
+        missing = self._known(codes)
+        if len(missing) < self.FORK_MIN:
+            self.made.update((code, status_key(code)) for code in missing)
+            self.keys.update(self.made)
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: the keys, sent back through the pipe
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump([status_key(code) for code in missing], out)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self.working.append((missing, pid, read))
+
+    def result(self, codes):
+        """{code: key} for ``codes`` (new keys kept in the store; the caller commits)."""
+        for missing, pid, read in self.working:
+            with os.fdopen(read, "rb") as pipe:
+                try:
+                    keys = pickle.load(pipe)
+                except (EOFError, pickle.UnpicklingError):  # the process failed: worked out here
+                    keys = [status_key(code) for code in missing]
+            os.waitpid(pid, 0)
+            self.made.update(zip(missing, keys))
+            self.keys.update(self.made)
+        self.working = []
+        missing = self._known(codes)
+        if missing:
+            self.soon(missing)
+            return self.result(codes)
+        self.store.db.executemany("INSERT OR REPLACE INTO track_key (code, key, stamp) VALUES (?, ?, ?)",
+                                  [(code, key, self.STAMP) for code, key in self.made.items()])
+        self.made = {}
+        return {code: self.keys[code] for code in codes}
 
 
 def write_track_page(site, cat):
@@ -198,9 +235,9 @@ def _entries(cat, cases, codes):
 
 def write_status_records(site, cat, cases, codes, keys):
     """Call after the sitemap is written: the records are deliberately not
-    in it. ``codes``: status_codes; ``keys``: their StatusKeys."""
+    in it. ``codes``: status_codes; ``keys``: StatusKeys."""
     entries = _entries(cat, cases, codes)
-    keys = keys.result()
+    keys = keys.result(sorted(entries))
     made = {}
 
     def record(code):  # the JSON and the page of a record, made once
