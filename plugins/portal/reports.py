@@ -12,7 +12,6 @@ from collections import OrderedDict
 
 from . import charts
 from .catalog import Group
-from .fingerprint import digest
 from .qr import LazyQR, absolute
 from .statistics import Statistics, bulletins_from, month_end, months_between, overdue_lists, spans_sql
 

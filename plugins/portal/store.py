@@ -20,6 +20,7 @@ build makes everything again. A forked build process opens its own
 read-only connection (a SQLite connection must not cross a fork).
 """
 
+import datetime
 import json
 import os
 import sqlite3
@@ -114,6 +115,25 @@ META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
 _CONTENT_TABLES = ("file", "state", "station", "unit", "deputy", "schedule", "occasion", "occasion_deputy",
                    "suggestion", "suggestion_deputy", "suggestion_unit", "agg")
 _OUTPUT_TABLES = ("page", "joined", "joined_part", "pending", "fragment")
+
+# Content kind (the content directory) -> its table, which is also the prefix of its objects' owners.
+TABLE = {"stations": "station", "units": "unit", "deputies": "deputy", "reception": "schedule",
+         "suggestions": "suggestion"}
+_SEP = "\x00"  # joins path parts: a string order that is the order of the parts (the scan's)
+
+
+def pathkey(path):
+    """A path as a key whose string order is the scan's order."""
+    return path.replace(os.sep, _SEP)
+
+
+def ordinal(day):
+    """A date as the store keeps it (None stays None)."""
+    return day.toordinal() if day else None
+
+
+def day(value):
+    return datetime.date.fromordinal(value) if value else None
 
 
 class Store:
