@@ -318,9 +318,12 @@ def overdue_lists(spans, load):
     """``overdue(unit or None, month index, number)`` for bulletins_from: the
     cases of ``spans`` (spans_sql's rows) overdue that month, read with
     ``load`` (keys or row ids -> cases) when the sequence is used."""
+    by_unit = {None: spans}
+    for row in spans:
+        by_unit.setdefault(row[2], []).append(row)
+
     def overdue(unit, k, count):
-        return _Lazy(count, lambda: load([row for row in spans if row[3] <= k < row[4]
-                                          and (unit is None or row[2] == unit)]))
+        return _Lazy(count, lambda: load([row for row in by_unit.get(unit, ()) if row[3] <= k < row[4]]))
     return overdue
 
 

@@ -40,6 +40,7 @@ import os
 import pickle
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
 from pathlib import Path
 
@@ -420,10 +421,12 @@ class SiteWriter:
         for job, (_, _, findings, data, _) in zip(part_jobs, results[len(jobs):]):
             made[(job.save_as, job.affinity)] = data
             self.findings += findings
-        for join in self.joins:
-            row = self._splice(join, made)
-            if row is not None:
-                rows.append(row)
+        splices = [plan for plan in (self._splice(join, made) for join in self.joins) if plan is not None]
+        # The big files are written side by side: the kernel copies their spans.
+        writes = [(plan[0], plan[1]) for plan in splices if plan[1] is not None]
+        with ThreadPoolExecutor(max_workers=max(1, min(len(writes), os.cpu_count() or 1))) as pool:
+            list(pool.map(lambda w: _write_segments(*w), writes))
+        rows += [self._record_splice(*plan[2:]) for plan in splices]
         db.executemany("INSERT OR REPLACE INTO page (save_as, owner, fingerprint, hash, pii, cost) "
                        "VALUES (?, ?, ?, ?, ?, ?)", rows)
         for save_as in self.stale:
@@ -493,12 +496,14 @@ class SiteWriter:
         return [Job("part", join.save_as, join.owner, None, join.makes[key], fp, key) for key, fp in todo]
 
     def _splice(self, join, made):
-        """Write a joined file from the fragments made now and the spans of
-        its previous bytes, which the kernel copies (copy_file_range) without
-        them passing through Python; return its page row. Its hash is that of
-        its structure (head, separator, tail and a sum over the fragments of
-        a hash of each one's key, sort key, fingerprint and length): the same
-        structure means the same bytes, and it needs no pass over the file."""
+        """How to write a joined file from the fragments made now and the
+        spans of its previous bytes, which the kernel copies (copy_file_range)
+        without them passing through Python: (path, segments or None when its
+        bytes stand, what ``_record_splice`` takes); None when it is not
+        written. Its hash is that of its structure (head, separator, tail and
+        a sum over the fragments of a hash of each one's key, sort key,
+        fingerprint and length): the same structure means the same bytes, and
+        it needs no pass over the file."""
         db, save_as = self.store.db, join.save_as
         path = self.output / save_as
         layout = join.previous
@@ -523,9 +528,14 @@ class SiteWriter:
         old_row = self.previous.get(save_as)
         if old_row is not None and old_row[2] == h and path.exists():
             self.unchanged += 1
+            segments = None
         else:
-            _write_segments(path, segments)
             self.written += 1
+        return path, segments, join, rows, count, total_h, h
+
+    def _record_splice(self, join, rows, count, total_h, h):
+        """Keep the written joined file's parts and layout; return its page row."""
+        db, save_as, path = self.store.db, join.save_as, self.output / join.save_as
         if join.full is None:
             db.execute("DELETE FROM joined_part WHERE save_as = ?", (save_as,))
         else:
