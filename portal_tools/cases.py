@@ -17,7 +17,6 @@ the directory; a reader sees the old file or the new one, never half.
 """
 
 import datetime
-import difflib
 import os
 import re
 import sys
@@ -405,12 +404,9 @@ def read_ids(settings):
 
 def unknown_ref(registry, ident, label_zh, label_en):
     """(zh, en) for an ID that is not in ``registry``, naming likely ones."""
-    near = difflib.get_close_matches(ident, list(registry), n=3, cutoff=0.5)
-    if not near and len(registry) <= 8:
-        near = sorted(registry)
-    hint_zh = f"；可选：{'、'.join(near)}" if near else ""
-    hint_en = f"; expected e.g. {', '.join(near)}" if near else ""
-    return f"找不到{label_zh}“{ident}”{hint_zh}", f"unknown {label_en} {ident!r}{hint_en}"
+    _plugin()
+    from portal.problems import unknown_ref as plugin_unknown_ref
+    return plugin_unknown_ref(registry, ident, label_zh, label_en)
 
 
 def _check_refs(case, m, catalog, codes, problems):

@@ -11,11 +11,11 @@ the change (``Links``, read as the object is taken out) and after.
 """
 
 import datetime
-import difflib
 import pickle
 from collections import defaultdict, namedtuple
 
 from .fingerprint import digest
+from .problems import unknown_ref
 from .statistics import case_months
 from .store import TABLE, day, ordinal, pathkey
 from .tally import facts_static
@@ -253,7 +253,7 @@ class ChangeSet:
         into = state["merged_into_code"]
         if into and self.db.execute("SELECT 1 FROM suggestion WHERE key = ?", (into,)).fetchone() is None:
             codes = [k for (k,) in self.db.execute("SELECT key FROM suggestion")]
-            self.problems.add(path, "merged_into", *_unknown(into, codes, "意见建议", "suggestion"))
+            self.problems.add(path, "merged_into", *unknown_ref(codes, into, "意见建议", "suggestion"))
         self._resolve_occasion(key, path, state["reception_ref"])
 
     def _resolve_occasion(self, key, path, ref):
@@ -297,7 +297,7 @@ class ChangeSet:
             return False  # missing: already reported by the field check
         if ident in self._keys[table]:
             return True
-        self.problems.add(path, field, *_unknown(ident, self._keys[table], label_zh, label_en))
+        self.problems.add(path, field, *unknown_ref(self._keys[table], ident, label_zh, label_en))
         return False
 
     # -- digests -------------------------------------------------------------------------
@@ -469,12 +469,3 @@ class ChangeSet:
             owners |= {"suggestions", "reception", "home"}
         return owners
 
-
-def _unknown(ident, registry, label_zh, label_en):
-    """(zh, en) for an ID not in ``registry``, naming the likely intended ones."""
-    near = difflib.get_close_matches(ident, list(registry), n=3, cutoff=0.5)
-    if not near and len(registry) <= 8:
-        near = sorted(registry)
-    hint_zh = f"；可选：{'、'.join(near)}" if near else ""
-    hint_en = f"; expected e.g. {', '.join(near)}" if near else ""
-    return f"找不到{label_zh}“{ident}”{hint_zh}", f"unknown {label_en} {ident!r}{hint_en}"

@@ -5,6 +5,7 @@ and English. Problems are collected rather than raised one at a time, so a
 single run lists everything that needs fixing.
 """
 
+import difflib
 from pathlib import Path
 
 
@@ -52,3 +53,13 @@ class Problems(list):
     def raise_if_any(self):
         if self:
             raise ContentError(sorted(self, key=lambda p: (p.path, p.field)))
+
+
+def unknown_ref(registry, ident, label_zh, label_en):
+    """(zh, en) for an ID that is not in ``registry``, naming likely ones."""
+    near = difflib.get_close_matches(ident, list(registry), n=3, cutoff=0.5)
+    if not near and len(registry) <= 8:
+        near = sorted(registry)
+    hint_zh = f"；可选：{'、'.join(near)}" if near else ""
+    hint_en = f"; expected e.g. {', '.join(near)}" if near else ""
+    return f"找不到{label_zh}“{ident}”{hint_zh}", f"unknown {label_en} {ident!r}{hint_en}"
