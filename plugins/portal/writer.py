@@ -291,15 +291,18 @@ class SiteWriter:
             fh.write(data)
         os.replace(tmp, path)
 
-    def _run(self, jobs):
+    def _run(self, jobs, meanwhile=None):
         """Results of ``jobs`` in order (``_do``'s and the seconds each
         took), made on every core when there is enough to do. Jobs are
         shared out by what they took last time (a page never made before
         counts as a typical one), longest first, those with the same
-        affinity together."""
+        affinity together. ``meanwhile`` is called before this process
+        makes its share, after any fork (it may start threads)."""
         workers = self.workers
         costs = [max(self._cost(job.save_as), TYPICAL[job.kind]) for job in jobs]
         if workers < 2 or len(jobs) < 2 or sum(costs) < PARALLEL_MIN_SECONDS:
+            if meanwhile is not None:
+                meanwhile()
             return [self._timed(job) for job in jobs]
         units = {}
         for i, job in enumerate(jobs):
@@ -330,6 +333,8 @@ class SiteWriter:
                     os._exit(0)
                 os.close(write)
                 children.append((k, pid, read))
+            if meanwhile is not None:
+                meanwhile()
             results = [None] * len(jobs)
             for i in share[0]:
                 results[i] = self._timed(jobs[i])
@@ -399,8 +404,24 @@ class SiteWriter:
                 if save_as not in self.declared and save_as not in joined and save_as not in stale:
                     self.previous[save_as] = (owner, fingerprint, h, None, None)
                     jobs.append(Job("rescan", save_as, owner, None, (self.output / save_as).read_bytes, fingerprint))
+        # The fragments first: the joined files are then written (the kernel
+        # copying their unchanged spans) while the pages are made.
         part_jobs = [job for join in self.joins for job in self._join_jobs(join)]
-        results = self._run(jobs + part_jobs)
+        made = {}
+        for job, (_, _, findings, data, _) in zip(part_jobs, self._run(part_jobs)):
+            made[(job.save_as, job.affinity)] = data
+            self.findings += findings
+        splices = [plan for plan in (self._splice(join, made) for join in self.joins) if plan is not None]
+        writes = [(plan[0], plan[1]) for plan in splices if plan[1] is not None]
+        pool = ThreadPoolExecutor(max_workers=max(1, min(len(writes), os.cpu_count() or 1)))
+        written = []
+        try:
+            results = self._run(jobs, meanwhile=lambda: written.extend(
+                pool.submit(_write_segments, *write) for write in writes))
+        finally:
+            pool.shutdown()
+        for future in written:
+            future.result()
         rows = []
         for job, (status, h, findings, _, seconds) in zip(jobs, results):
             if status in ("refused", "missing"):
@@ -417,15 +438,6 @@ class SiteWriter:
             cost = seconds if job.kind != "rescan" else (old[4] if old else None)
             rows.append((job.save_as, job.owner, job.fingerprint, h, self.stamp,
                          cost if cost and cost >= COSTLY else None))
-        made = {}
-        for job, (_, _, findings, data, _) in zip(part_jobs, results[len(jobs):]):
-            made[(job.save_as, job.affinity)] = data
-            self.findings += findings
-        splices = [plan for plan in (self._splice(join, made) for join in self.joins) if plan is not None]
-        # The big files are written side by side: the kernel copies their spans.
-        writes = [(plan[0], plan[1]) for plan in splices if plan[1] is not None]
-        with ThreadPoolExecutor(max_workers=max(1, min(len(writes), os.cpu_count() or 1))) as pool:
-            list(pool.map(lambda w: _write_segments(*w), writes))
         rows += [self._record_splice(*plan[2:]) for plan in splices]
         db.executemany("INSERT OR REPLACE INTO page (save_as, owner, fingerprint, hash, pii, cost) "
                        "VALUES (?, ?, ?, ?, ?, ?)", rows)
