@@ -18,6 +18,16 @@ def tree(root):
             for p in sorted(Path(root).rglob("*")) if p.is_file()}
 
 
+def assert_same_tree(incremental_root, cold_root, label):
+    """The incremental build's output is the cold build's, byte for byte."""
+    incremental, cold = tree(incremental_root), tree(cold_root)
+    missing = sorted(set(cold) - set(incremental))
+    extra = sorted(set(incremental) - set(cold))
+    differ = sorted(k for k in cold if k in incremental and cold[k] != incremental[k])
+    assert not (missing or extra or differ), (
+        f"after {label}: missing {missing[:10]}, extra {extra[:10]}, differ {differ[:10]}")
+
+
 class Workspace:
     def __init__(self, tmp_path):
         self.content = tmp_path / "content"
@@ -38,12 +48,7 @@ class Workspace:
         self.builds += 1
         cold_out = self.tmp / f"cold{self.builds}"
         self.build(cold_out, self.tmp / f"cold{self.builds}-cache")
-        incremental, cold = tree(self.inc_out), tree(cold_out)
-        missing = sorted(set(cold) - set(incremental))
-        extra = sorted(set(incremental) - set(cold))
-        differ = sorted(k for k in cold if k in incremental and cold[k] != incremental[k])
-        assert not (missing or extra or differ), (
-            f"after {label}: missing {missing[:10]}, extra {extra[:10]}, differ {differ[:10]}")
+        assert_same_tree(self.inc_out, cold_out, label)
         shutil.rmtree(cold_out)
 
 

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, site
-from test_incremental import tree
+from test_incremental import assert_same_tree
 
 pytestmark = pytest.mark.slow
 
@@ -63,12 +63,7 @@ class Site:
         self.builds += 1
         cold = self.root / f"cold{self.builds}"
         self.build(cold, self.root / f"cold{self.builds}-cache")
-        incremental, expected = tree(self.root / "inc"), tree(cold)
-        missing = sorted(set(expected) - set(incremental))
-        extra = sorted(set(incremental) - set(expected))
-        differ = sorted(k for k in expected if k in incremental and expected[k] != incremental[k])
-        assert not (missing or extra or differ), (
-            f"after {label}: missing {missing[:8]}, extra {extra[:8]}, differ {differ[:8]}")
+        assert_same_tree(self.root / "inc", cold, label)
         shutil.rmtree(cold)
         shutil.rmtree(self.root / f"cold{self.builds}-cache")
 
