@@ -29,6 +29,7 @@ import json
 from collections import defaultdict
 
 from .statistics import BULLETIN_CASE, changes_sql
+from .tally import OVERDUE
 
 DIMENSIONS = ("month", "cy", "sy", "uy", "lead", "source", "assigned", "b")
 
@@ -37,7 +38,7 @@ def contributions_sql(today, where="1"):
     """What the suggestions ``where`` selects (SQL on ``suggestion s``)
     contribute today: rows (dimension, group, second group, facts, list hash)."""
     day = today.toordinal()
-    facts = f"CASE WHEN s.open_deadline < {day} THEN s.facts | 16 ELSE s.facts END"
+    facts = f"CASE WHEN s.open_deadline < {day} THEN s.facts | {OVERDUE} ELSE s.facts END"
     listed = f"CASE WHEN (s.late OR s.open_deadline < {day}) THEN s.h1 ELSE s.h0 END"
     each = f"{facts}, {listed} FROM suggestion s"
     return " UNION ALL ".join([
@@ -68,10 +69,6 @@ class Aggregates:
                         f"INSERT INTO agg (dim, g1, g2, facts, n, h) SELECT d, g1, g2, f, count(*), sum(h) "
                         f"FROM c GROUP BY 1, 2, 3, 4")
         self.store.put("agg_day", self.today.isoformat())
-
-    @property
-    def current(self):
-        return self.store.get("agg_day") == self.today.isoformat()
 
     def _add(self, keys, sign):
         query = contributions_sql(self.today, "s.key IN (SELECT value FROM json_each(?))")

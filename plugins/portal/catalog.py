@@ -37,7 +37,7 @@ from .models import Deputy, ReceptionDay, Station, Suggestion, Unit
 from .changeset import ChangeSet, occasion_digest
 from .problems import Problems
 from .store import TABLE, Store, ordinal, pathkey
-from .tally import OVERDUE, Tally
+from .tally import Tally
 
 # (content key, model, table), in the order files are read and reported.
 TYPES = (("stations", Station, "station"), ("units", Unit, "unit"), ("deputies", Deputy, "deputy"),
@@ -433,7 +433,6 @@ class Catalog:
         keys = [k for (k,) in self.db.execute("SELECT key FROM suggestion ORDER BY received DESC, key DESC")]
         return self.suggestions.many(keys)
 
-
     # -- what the views ask ---------------------------------------------------------
 
     def affected(self, kind):
@@ -466,11 +465,6 @@ class Catalog:
     def overdue_sql(self):
         """Suggestion.is_overdue(today), as SQL on the store's columns."""
         return f"(late OR open_deadline < {self.today.toordinal()})"
-
-    @property
-    def facts_sql(self):
-        """tally.facts(s, today), as SQL on the store's columns."""
-        return f"CASE WHEN open_deadline < {self.today.toordinal()} THEN facts | {OVERDUE} ELSE facts END"
 
     def tally(self):
         """The Tally of every suggestion."""
@@ -573,7 +567,6 @@ class Selection:
         tail = "ORDER BY s.received DESC, s.key DESC" + (f" LIMIT {int(limit)}" if limit is not None else "")
         rows = self._query(f"s.key, s.ldigest, {self.cat.overdue_sql}", more, params, tail).fetchall()
         return self.cat.listed(rows)
-
 
 
 class Listed:
