@@ -33,6 +33,9 @@ from .problems import Problem, Problems
 from .source import Renderer, read_source
 
 PARALLEL_THRESHOLD = 400  # files; below this, starting processes costs more than it saves
+# A first build waits on the disk about as long as it parses (the files are
+# not in memory yet): twice as many readers as cores keep the cores busy.
+READERS_PER_CORE = 2
 # Attributes that hold rendered HTML: dropped from records, read back on use.
 HEAVY = ("_content", "body_html", "reply_html", "second_reply_html")
 # Attributes every restored object gets from the build, never from a record.
@@ -171,7 +174,7 @@ def version(settings, types):
 def parse_all(items, types, settings, today):
     """[(Record, heavy)] for ``items`` [(kind, path, stamp)], in order."""
     global _job
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min(os.cpu_count() or 1, 4) * READERS_PER_CORE
     if len(items) < PARALLEL_THRESHOLD or workers < 2:
         return [parse_file(*item, types, settings, today) for item in items]
     _job = (types, settings, today)
