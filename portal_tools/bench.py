@@ -68,10 +68,11 @@ def _remove(path):
 def _deleted_inode_window():
     """Seconds during which ext4 without a journal (this machine's disk)
     passes over a freed inode when it makes a file, checking each one's
-    deletion time: twice the dirty-page expiry while its block is dirty."""
+    deletion time: the dirty-page expiry, 30 s more while the inode's block
+    is dirty (fs/ext4/ialloc.c, recently_deleted), and a margin."""
     try:
         with open("/proc/sys/vm/dirty_expire_centisecs") as fh:
-            return 2 * int(fh.read()) / 100 + 2
+            return int(fh.read()) / 100 + 30 + 2
     except (OSError, ValueError):
         return 62
 
@@ -81,9 +82,9 @@ def _settle():
     trees deleted just before are no longer "recently deleted", and, where
     allowed (root), drop the kernel's page, dentry and inode caches, so that
     every cold build (the portal's and Pelican's alike) starts from the same
-    state. Measured here: a cold build right after deleting the last run's
-    100,000 files took 37.7 s and 22 s of kernel time; a minute later, 32.7 s
-    and 15 s. On a machine that has made and deleted millions of files the
+    state. Measured here: a county cold build right after deleting the last
+    run's 125,000 files took 37.7 s and 22 s of kernel time; a minute later,
+    32.7 s and 15 s. On a machine that has made and deleted millions of files the
     dentry and inode caches grow to gigabytes and each mkdir slows several
     fold. Returns (whether the caches were dropped, seconds waited)."""
     os.sync()
