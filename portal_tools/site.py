@@ -4,6 +4,7 @@ Pelican's own command line logs an unexpected exception with a traceback;
 these functions turn content problems into the plain report staff need.
 """
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -66,11 +67,14 @@ def build(settings_file=None, search=True, **overrides):
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     settings = load_settings(settings_file, **_isolated(overrides))
     pelican = Pelican(settings)
+    collecting = gc.isenabled()
     try:
         pelican.run()
     finally:
-        import gc
-        gc.unfreeze()  # the build froze its catalog (plugins/portal/generator.py)
+        # The build paused the collector and froze what it made (plugins/portal/generator.py).
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
     if search:
         settings["PORTAL_SEARCH_RESULT"] = update_search(settings)
     return settings
