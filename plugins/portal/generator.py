@@ -81,12 +81,19 @@ class PortalGenerator(Generator):
         try:
             self._generate_context()
         except BaseException:
-            self._resume_collector()
+            self._end()
             raise
 
-    def _resume_collector(self):
-        # Frozen first (site.build unfreezes it): else the collector's first
-        # pass would walk everything the build made as new.
+    def _end(self):
+        # The store closed here, not left to the interpreter (a build's
+        # objects are never freed at exit, see portal_tools/site.py): closing
+        # folds its log into the database and removes it, so the next build
+        # does not start by reading it (77 MB after a county cold build).
+        store = getattr(self, "store", None)
+        if store is not None:
+            store.close()
+        # Frozen before the collector resumes (site.build unfreezes it): else
+        # its first pass would walk everything the build made as new.
         gc.freeze()
         if self.collector_was_enabled:
             gc.enable()
@@ -137,7 +144,7 @@ class PortalGenerator(Generator):
         try:
             self._generate_output()
         finally:
-            self._resume_collector()
+            self._end()
 
     def _generate_output(self):
         if self.catalog is None:
