@@ -12,6 +12,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# When a process that built the site ends, the interpreter's last collection
+# would walk every object the build left in reference cycles (11 s after a
+# province-scale build, 2 s at county scale); frozen, they go back to the
+# system with the rest of the process's memory.
+atexit.register(gc.freeze)
+
 
 def _plugin():
     # The plugin lives in plugins/ (Pelican's PLUGIN_PATHS); make it importable
@@ -76,23 +82,9 @@ def build(settings_file=None, search=True, **overrides):
         gc.unfreeze()
         if collecting:
             gc.enable()
-        _at_exit_leave_heap_to_os()
     if search:
         settings["PORTAL_SEARCH_RESULT"] = update_search(settings)
     return settings
-
-
-def _leave_heap_to_os():
-    # The interpreter's last collection walks every object still there: a
-    # build's, kept in reference cycles until a collection, took 11 s at
-    # the end of a province-scale build process (2 s at county scale). The
-    # process is ending: its memory goes back to the system anyway.
-    gc.freeze()
-
-
-def _at_exit_leave_heap_to_os():
-    atexit.unregister(_leave_heap_to_os)
-    atexit.register(_leave_heap_to_os)
 
 
 def update_search(settings):
