@@ -51,19 +51,22 @@ def fold(line):
     """Fold a content line to at most 75 octets per physical line (RFC 5545
     3.1), never splitting a UTF-8 character; continuation lines begin with
     one space, which counts toward their 75 octets."""
+    if len(line) <= 18:  # 18 characters are at most 72 octets
+        return line
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
-    parts, current, size, limit = [], [], 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, 74
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+    # Cut the bytes, each cut moved back off a character's continuation
+    # bytes (10xxxxxx): a calendar's many lines, not one character at a time.
+    parts, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def local(day, time):

@@ -106,6 +106,30 @@ def test_ics_format_crlf_folding(out, sample):
             line.decode("utf-8")  # folding never splits a UTF-8 character
 
 
+@pytest.mark.parametrize("line", [
+    "",
+    "DTSTART;TZID=Asia/Shanghai:20260101T090000",
+    "x" * 75,
+    "x" * 76,
+    "x" * 300,
+    "DESCRIPTION:" + "群众反映道路问题，" * 20,
+    "SUMMARY:" + "😀" * 40,  # 4-octet characters
+    "LOCATION:" + "中a😀é" * 30,  # every width, at every offset
+], ids=["empty", "short", "75", "76", "300", "chinese", "4-octet", "mixed"])
+def test_fold_cuts_at_75_octets_between_characters(line):
+    from portal.calendars import fold
+
+    physical = fold(line).encode("utf-8").split(b"\r\n")
+    assert all(len(part) <= 75 for part in physical)
+    assert all(part.startswith(b" ") for part in physical[1:])
+    for i, part in enumerate(physical[:-1]):  # each line as full as a whole character allows
+        next_char = physical[i + 1][1:].decode("utf-8")[:1].encode("utf-8")
+        assert len(part) + len(next_char) > 75
+    for part in physical:
+        part.decode("utf-8")  # never a split character
+    assert b"".join([physical[0]] + [part[1:] for part in physical[1:]]).decode("utf-8") == line
+
+
 def test_moved_day_keeps_its_uid_and_a_rebuild_gives_the_same_bytes(mini, tmp_path):
     """Moving one day of a schedule changes that event in place (same UID,
     new date, SEQUENCE 1); building twice gives identical bytes."""
