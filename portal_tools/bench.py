@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +101,19 @@ def _settle():
         return False, waited
 
 
+def _make_files(root, files):
+    """Write (relative path, bytes) pairs under root, making folders once."""
+    made = set()
+    for rel, data in files:
+        path = os.path.join(root, rel)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(path, "xb") as fh:
+            fh.write(data)
+
+
 def _snapshot(root):
     """{relative path: mtime_ns} of every file under root."""
     result = {}
@@ -155,6 +169,40 @@ class Bench:
         self.record(rss_name or f"{name}_peak_rss_mb", rss, "MB")
         return seconds, changed, len(after)
 
+    def write_floor(self):
+        """The disk's share of a cold build: seconds to make the cold build's
+        files again in a new directory, their bytes already in memory, on
+        every core, from the same settled state. Nothing is rendered or
+        scanned, so no build of this output can be faster on this machine."""
+        files = []
+        for dirpath, _, names in os.walk(self.output):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                with open(path, "rb") as fh:
+                    files.append((os.path.relpath(path, self.output), fh.read()))
+        target = self.floor_dir
+        _remove(target)
+        self.settle("write_floor")
+        workers = min(os.cpu_count() or 1, 4)
+        started = time.perf_counter()
+        children = []
+        for k in range(1, workers):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _make_files(target, files[k::workers])
+                except BaseException:  # noqa: BLE001 - the parent fails the run
+                    traceback.print_exc()
+                    os._exit(1)
+                os._exit(0)
+            children.append(pid)
+        _make_files(target, files[0::workers])
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+        seconds = time.perf_counter() - started
+        if failed:
+            raise RuntimeError("a process making the write floor's files failed")
+        self.record("cold_write_floor_s", seconds, "s")
+
     def search_index(self):
         """Pagefind over the built site (after the pages are live)."""
         code = textwrap.dedent(f"""
@@ -167,7 +215,7 @@ class Bench:
         self.record("search_index_peak_rss_mb", rss, "MB")
         self.record("search_indexed_pages", int(out.strip().splitlines()[-1]), "pages")
 
-    def run_portal(self, search=True):
+    def run_portal(self, search=True, floor=True):
         from portal_tools import fixture
         source = self.work / "fixture"
         if not (source / "suggestions").exists():
@@ -177,7 +225,8 @@ class Bench:
         self.output = self.work / "output"
         self.cache = self.work / "cache"
         self.inbox = self.work / "inbox"
-        for path in (self.content, self.output, self.cache):
+        self.floor_dir = self.work / "write-floor"  # see write_floor; kept until the next run
+        for path in (self.content, self.output, self.cache, self.floor_dir):
             _remove(path)
         self.inbox.mkdir(parents=True, exist_ok=True)
         shutil.copytree(source, self.content)
@@ -185,6 +234,8 @@ class Bench:
         self.settle("cold")
         cold, _, total = self.portal_build("cold_build", "cold_files_written", "cold_peak_rss_mb")
         self.record("output_files", total, "files")
+        if floor:
+            self.write_floor()
         self.portal_build("noop_build", "noop_files_written")
         # Publish one new answered suggestion.
         sys.path.insert(0, str(ROOT / "intake"))
@@ -402,6 +453,9 @@ def run(scale="county", work=None, json_path=None, baseline=True, intake=True, s
     if baseline:
         base_cold, base_warm = bench.run_baseline()
         bench.record("cold_vs_baseline_ratio", cold / base_cold, "×")
+        floor = next((r["value"] for r in bench.records if r["name"] == "cold_write_floor_s"), None)
+        if floor is not None:
+            bench.record("write_floor_vs_baseline_cold", floor / base_cold, "×")
         bench.record("publish_speedup_vs_baseline_warm", base_warm / publish, "×")
     if intake:
         bench.run_intake()
@@ -410,7 +464,7 @@ def run(scale="county", work=None, json_path=None, baseline=True, intake=True, s
         big = Bench("province", work / "province")
         (work / "province").mkdir(parents=True, exist_ok=True)
         print(f"portal at province scale in {work / 'province'}", flush=True)
-        big_cold, _ = big.run_portal(search=False)
+        big_cold, _ = big.run_portal(search=False, floor=False)
         big.record(f"province_vs_{scale}_cold_ratio", big_cold / cold, "×")
         records = records + big.records
     if json_path:

@@ -33,4 +33,10 @@ def test_small_bench_records_every_measure(tmp_path):
     assert values["cold_files_written"] == values["output_files"]
     assert values["intake_lost"] == 0 and values["intake_http_accepted"] == 2000
     assert values["search_indexed_pages"] > 300
+    # The write floor made every file of the cold build again (the warm builds since only added some).
+    assert 0 < values["write_floor_vs_baseline_cold"] < values["cold_vs_baseline_ratio"]
+    work = tmp_path / "work" / "small"
+    floor = {p.relative_to(work / "write-floor") for p in (work / "write-floor").rglob("*") if p.is_file()}
+    assert len(floor) == values["output_files"]
+    assert floor <= {p.relative_to(work / "output") for p in (work / "output").rglob("*") if p.is_file()}
     assert all(values[n] > 0 for n in ("cold_build_s", "baseline_cold_s", "publish_one_s", "intake_p50_ms"))
