@@ -173,30 +173,42 @@ class Bench:
         """The disk's share of a cold build: seconds to make the cold build's
         files again in a new directory, their bytes already in memory, on
         every core, from the same settled state. Nothing is rendered or
-        scanned, so no build of this output can be faster on this machine."""
-        files = []
-        for dirpath, _, names in os.walk(self.output):
-            for name in names:
-                path = os.path.join(dirpath, name)
-                with open(path, "rb") as fh:
-                    files.append((os.path.relpath(path, self.output), fh.read()))
-        target = self.floor_dir
-        _remove(target)
-        self.settle("write_floor")
+        scanned, so no build of this output can be faster on this machine.
+        The bytes are held by the writing processes, not by the bench: every
+        later child would report the bench's size as its peak RSS (exec keeps
+        the high-water mark of the process forked to run it)."""
+        paths = sorted(os.path.relpath(os.path.join(folder, name), self.output)
+                       for folder, _, names in os.walk(self.output) for name in names)
+        _remove(self.floor_dir)
         workers = min(os.cpu_count() or 1, 4)
-        started = time.perf_counter()
+        ready_r, ready_w = os.pipe()
+        go_r, go_w = os.pipe()
         children = []
-        for k in range(1, workers):
+        for k in range(workers):
             pid = os.fork()
             if pid == 0:
+                code = 1
                 try:
-                    _make_files(target, files[k::workers])
+                    os.close(ready_r)
+                    os.close(go_w)
+                    files = [(rel, (self.output / rel).read_bytes()) for rel in paths[k::workers]]
+                    os.write(ready_w, b".")
+                    if os.read(go_r, 1) == b".":
+                        _make_files(self.floor_dir, files)
+                        code = 0
                 except BaseException:  # noqa: BLE001 - the parent fails the run
                     traceback.print_exc()
-                    os._exit(1)
-                os._exit(0)
+                finally:
+                    os._exit(code)
             children.append(pid)
-        _make_files(target, files[0::workers])
+        os.close(ready_w)
+        os.close(go_r)
+        with os.fdopen(ready_r, "rb") as fh:
+            fh.read(workers)  # every process has its bytes (or ended)
+        self.settle("write_floor")
+        started = time.perf_counter()
+        with os.fdopen(go_w, "wb") as fh:
+            fh.write(b"." * workers)
         failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
         seconds = time.perf_counter() - started
         if failed:
