@@ -78,10 +78,10 @@ def _deleted_inode_window():
         return 62
 
 
-def _settle(drop=True):
+def _settle():
     """Before a cold build: write back dirty pages, wait until the inodes of
     trees deleted just before are no longer "recently deleted", and, where
-    allowed (root) and ``drop``, drop the kernel's page, dentry and inode caches, so that
+    allowed (root), drop the kernel's page, dentry and inode caches, so that
     every cold build (the portal's and Pelican's alike) starts from the same
     state. Measured here: a county cold build right after deleting the last
     run's 125,000 files took 37.7 s and 22 s of kernel time; a minute later,
@@ -93,8 +93,6 @@ def _settle(drop=True):
     if _removed_at is not None:
         waited = max(0.0, _removed_at + _deleted_inode_window() - time.monotonic())
         time.sleep(waited)
-    if not drop:
-        return False, waited
     try:
         with open("/proc/sys/vm/drop_caches", "w") as fh:
             fh.write("3\n")
@@ -144,8 +142,8 @@ class Bench:
 
     # -- the portal ---------------------------------------------------------
 
-    def settle(self, name, drop=True):
-        dropped, waited = _settle(drop)
+    def settle(self, name):
+        dropped, waited = _settle()
         self.record(f"{name}_caches_dropped", int(dropped), "yes=1")
         self.record(f"{name}_waited_for_deleted_inodes_s", waited, "s")
 
@@ -207,9 +205,7 @@ class Bench:
         os.close(go_r)
         with os.fdopen(ready_r, "rb") as fh:
             fh.read(workers)  # every process has its bytes (or ended)
-        # The caches are kept: the warm builds after this one find them as
-        # the cold build left them (dropped, a no-op build took 0.69 s, not 0.35 s).
-        self.settle("write_floor", drop=False)
+        self.settle("write_floor")
         started = time.perf_counter()
         with os.fdopen(go_w, "wb") as fh:
             fh.write(b"." * workers)
