@@ -55,7 +55,7 @@ def _run_measured(code, env=None):
     return elapsed, usage.ru_maxrss / 1024, stdout.decode()
 
 
-_removed_at = None  # time.monotonic() of the last tree _remove deleted
+_removed_at = None  # time.monotonic() of the bench's last large deletion (_note_deletions)
 MANY_DELETIONS = 5_000  # files replaced: fewer are not worth a minute's wait (the small fixture's 300)
 
 
@@ -199,6 +199,7 @@ class Bench:
                     os.close(go_w)
                     files = [(rel, (self.output / rel).read_bytes()) for rel in paths[k::workers]]
                     os.write(ready_w, b".")
+                    os.close(ready_w)  # with one failed before this, the bench reads EOF, not waits
                     if os.read(go_r, 1) == b".":
                         _make_files(self.floor_dir, files)
                         code = 0
