@@ -197,7 +197,10 @@ class Bench:
                 try:
                     os.close(ready_r)
                     os.close(go_w)
-                    files = [(rel, (self.output / rel).read_bytes()) for rel in paths[k::workers]]
+                    # A contiguous run of paths each: interleaved, the processes
+                    # contend in the same folders (2-91 % more kernel time here).
+                    mine = paths[len(paths) * k // workers:len(paths) * (k + 1) // workers]
+                    files = [(rel, (self.output / rel).read_bytes()) for rel in mine]
                     os.write(ready_w, b".")
                     os.close(ready_w)  # with one failed before this, the bench reads EOF, not waits
                     if os.read(go_r, 1) == b".":
